@@ -1,0 +1,9 @@
+"""Every API route under /api/v1/. Each app registers its read-only viewsets here and
+adds its write endpoints (one APIView per action) to ``urlpatterns``."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+
+app_name = "api"
+urlpatterns = router.urls

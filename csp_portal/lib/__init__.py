@@ -1,0 +1,1 @@
+"""Plain helper modules shared by the apps (not an app itself)."""

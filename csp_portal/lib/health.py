@@ -1,0 +1,65 @@
+"""Checks behind the health page and /health.json: database, Redis, Celery worker."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.db import connection
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    milliseconds: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _timed(name: str, fn) -> Check:
+    start = time.monotonic()
+    try:
+        ok, detail = fn()
+    except Exception as exc:  # a health check reports failures, it never raises
+        ok, detail = False, f"{type(exc).__name__}: {exc}"[:200]
+    return Check(name, ok, detail, int((time.monotonic() - start) * 1000))
+
+
+def _database() -> tuple[bool, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return True, f"{connection.vendor} answered"
+
+
+def _redis() -> tuple[bool, str]:
+    if not settings.REDIS_URL:
+        return True, "Not configured: the cache is in memory and tasks run in the web process"
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    client.ping()
+    return True, "Redis answered"
+
+
+def _worker() -> tuple[bool, str]:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True, "Not configured: tasks run in the web process"
+    from csp_portal.celery import app
+
+    replies = app.control.ping(timeout=1.0)
+    if not replies:
+        return False, "No Celery worker answered within 1 second"
+    return True, f"{len(replies)} worker(s) answered"
+
+
+def run_checks() -> list[Check]:
+    return [
+        _timed("Database", _database),
+        _timed("Redis", _redis),
+        _timed("Celery worker", _worker),
+    ]

@@ -1,0 +1,37 @@
+"""Session expiry after a period without activity.
+
+SESSION_COOKIE_AGE caps a session's total length; this middleware also ends it after
+SESSION_IDLE_TIMEOUT seconds with no request. To avoid writing the session on every
+request, the last-seen time is only refreshed once a minute.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+_KEY = "csp_last_seen"
+_REFRESH_AFTER = 60
+
+
+class SessionIdleTimeoutMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(_KEY, now)
+            if now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(
+                    request, "You were signed out because you had not done anything for a while."
+                )
+            elif now - last_seen >= _REFRESH_AFTER or _KEY not in request.session:
+                request.session[_KEY] = now
+        return self.get_response(request)

@@ -1,0 +1,81 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from partnerships.models import (
+    Board,
+    ForceArea,
+    Membership,
+    Organisation,
+    Partnership,
+    PoliceAndCrimeObjective,
+    StatutoryDuty,
+)
+
+
+class ObjectiveInline(admin.TabularInline):
+    model = PoliceAndCrimeObjective
+    extra = 0
+
+
+@admin.register(ForceArea)
+class ForceAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "country", "police_force", "policing_body", "commissioner_name"]
+    list_filter = ["country"]
+    search_fields = ["name", "police_force"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ObjectiveInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class BoardInline(admin.StackedInline):
+    model = Board
+    extra = 0
+    fk_name = "partnership"
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "tier", "force_area", "parent", "active"]
+    list_filter = ["tier", "active", "force_area"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    list_select_related = ["force_area", "parent"]
+    inlines = [MembershipInline, BoardInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "type"]
+    list_filter = ["type"]
+    search_fields = ["name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "partnership", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["organisation__name", "partnership__name"]
+    autocomplete_fields = ["organisation", "partnership"]
+    list_select_related = ["organisation", "partnership"]
+
+
+@admin.register(Board)
+class BoardAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "partnership", "kind", "chair", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "partnership__name"]
+    autocomplete_fields = ["partnership"]
+    list_select_related = ["partnership"]
+
+
+@admin.register(StatutoryDuty)
+class StatutoryDutyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "legal_source", "frequency"]
+    list_filter = ["frequency"]
+    search_fields = ["code", "title", "legal_source"]

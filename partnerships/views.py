@@ -1,0 +1,68 @@
+"""The partnership directory, a partnership's page, and its change history."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.roles import Capability
+from csp_portal.lib.access import access_for, get_partnership_for_user
+from csp_portal.lib.history import partnership_history
+from partnerships.selectors import (
+    force_areas_for_user,
+    partnership_detail,
+    partnership_list_for_user,
+)
+
+DIRECTORY_PAGE_SIZE = 50
+HISTORY_PAGE_SIZE = 50
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    force_area = request.GET.get("force_area", "").strip()
+    search = request.GET.get("q", "").strip()[:100]
+    partnerships = partnership_list_for_user(
+        user=request.user, force_area=force_area, search=search
+    )
+    page = Paginator(partnerships, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnerships/directory.html",
+        {
+            "page": page,
+            "force_areas": force_areas_for_user(user=request.user),
+            "force_area": force_area,
+            "search": search,
+        },
+    )
+
+
+def detail(request: HttpRequest, partnership: str) -> HttpResponse:
+    partnership_obj = get_partnership_for_user(request, partnership, Capability.VIEW_PARTNERSHIP)
+    context = {
+        "partnership": partnership_obj,
+        "capabilities": access_for(request.user).capabilities(partnership_obj),
+        **partnership_detail(partnership=partnership_obj),
+    }
+    return render(request, "partnerships/detail.html", context)
+
+
+def history(request: HttpRequest, partnership: str) -> HttpResponse:
+    partnership_obj = get_partnership_for_user(request, partnership, Capability.VIEW_CHANGE_HISTORY)
+    page = Paginator(partnership_history(partnership_obj.pk), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for entry in page:
+        app_label, model_name = entry["model"].split(".")
+        entry["kind"] = apps.get_model(app_label, model_name)._meta.verbose_name.capitalize()
+    return render(
+        request,
+        "partnerships/history.html",
+        {
+            "partnership": partnership_obj,
+            "capabilities": access_for(request.user).capabilities(partnership_obj),
+            "page": page,
+        },
+    )

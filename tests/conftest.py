@@ -1,0 +1,115 @@
+"""Shared fixtures: a small world of partnerships and one persona per role.
+
+The world has partnership ``home`` and ``neighbour`` in force area ``area``, and
+partnership ``away`` in force area ``other_area``. Personas hold their role in ``home``
+(or in ``area`` for force-area roles), except:
+- ``other_partnership``: a manager of ``neighbour`` (same force area, other partnership);
+- ``other_area_pcc``: a PCC reviewer of ``other_area``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from accounts.roles import Role  # noqa: E402
+from tests.accounts.factories import UserFactory  # noqa: E402
+from tests.partnerships.factories import ForceAreaFactory, PartnershipFactory  # noqa: E402
+
+PERSONAS = (
+    "anonymous",
+    "viewer",
+    "officer",
+    "manager",
+    "dhr_panel",
+    "scrutiny",
+    "pcc_reviewer",
+    "panel_member",
+    "other_partnership",
+    "other_area_pcc",
+    "site_admin",
+)
+
+
+@dataclass
+class World:
+    area: object
+    other_area: object
+    home: object
+    neighbour: object
+    away: object
+    people: dict = field(default_factory=dict)
+
+    def person(self, name: str):
+        """The persona's user (created on first use), or None for "anonymous"."""
+        if name not in self.people:
+            self.people[name] = make_persona(name, self)
+        return self.people[name]
+
+
+def grant(user, role, *, partnership=None, force_area=None):
+    from accounts.services import role_grant_create
+
+    return role_grant_create(
+        user=user, role=role, partnership=partnership, force_area=force_area, by=None
+    )
+
+
+def make_persona(name: str, world: World):
+    if name == "anonymous":
+        return None
+    if name == "site_admin":
+        return UserFactory(
+            email="admin@example.org", name="Site Admin", is_staff=True, is_superuser=True
+        )
+    user = UserFactory(email=f"{name}@example.org", name=name.replace("_", " ").title())
+    if name == "other_partnership":
+        grant(user, Role.MANAGER, partnership=world.neighbour)
+    elif name == "other_area_pcc":
+        grant(user, Role.PCC_REVIEWER, force_area=world.other_area)
+    elif name in (Role.PCC_REVIEWER, Role.PANEL_MEMBER):
+        grant(user, name, force_area=world.area)
+    else:
+        grant(user, name, partnership=world.home)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    area = ForceAreaFactory(name="Norfolk", slug="norfolk")
+    other_area = ForceAreaFactory(name="Thames Valley", slug="thames-valley")
+    home = PartnershipFactory(
+        name="Norfolk County Community Safety Partnership",
+        slug="norfolk-ccsp",
+        short_name="CCSP",
+        force_area=area,
+        tier="merged_county",
+    )
+    neighbour = PartnershipFactory(name="Breckland Partnership", slug="breckland", force_area=area)
+    away = PartnershipFactory(
+        name="Safer Slough Partnership", slug="safer-slough", force_area=other_area
+    )
+    return World(area=area, other_area=other_area, home=home, neighbour=neighbour, away=away)
+
+
+@pytest.fixture
+def client_for(client, world):
+    """client_for("officer") -> a test client signed in as that persona."""
+
+    def _client(name: str):
+        client.logout()
+        user = world.person(name)
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _client
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

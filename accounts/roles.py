@@ -63,6 +63,7 @@ class Capability(models.TextChoices):
     QUERY_RETURNS = "query_returns", _("Can query approved returns")
     MANAGE_ROLES = "manage_roles", _("Can grant and revoke roles")
     VIEW_CHANGE_HISTORY = "view_change_history", _("Can see the change history")
+    VIEW_OVERVIEW = "view_overview", _("Can see the force-area overview of returns")
 
 
 C = Capability
@@ -76,7 +77,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.DHR_PANEL: frozenset(_READER),
     Role.SCRUTINY: frozenset(_READER),
-    Role.PCC_REVIEWER: frozenset(_READER | {C.QUERY_RETURNS}),
+    Role.PCC_REVIEWER: frozenset(_READER | {C.QUERY_RETURNS, C.VIEW_OVERVIEW}),
     Role.PANEL_MEMBER: frozenset(_READER),
 }
 

@@ -24,7 +24,10 @@ polarities = st.sampled_from([HIGHER, LOWER])
 optional = st.one_of(st.none(), amounts)
 
 
-def rag(value, target, previous=None, polarity=LOWER, tolerance=D(5)):
+FIVE = D(5)
+
+
+def rag(value, target, previous=None, polarity=LOWER, tolerance=FIVE):
     return calculate_rag(
         value=value,
         target=target,

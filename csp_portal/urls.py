@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("partnerships.urls")),
     path("p/<slug:partnership>/people/", include("accounts.people_urls")),
+    path("", include("priorities.urls")),
+    path("", include("performance.urls")),
     path("api/v1/", include("csp_portal.api_router")),
     path(
         "api/v1/schema/",

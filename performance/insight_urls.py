@@ -1,0 +1,3 @@
+"""Dashboard, force-area overview, downloads and uploads."""
+
+urlpatterns: list = []

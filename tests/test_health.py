@@ -150,7 +150,10 @@ def test_it_runs_the_ping_task_on_a_real_worker(settings, celery_worker):
         sent = ping.apply_async(queue=celery_worker.queue, connection=connection)
 
     result = AsyncResult(sent.id, backend=results, app=app)
-    assert result.get(timeout=60) == {"reply": "pong", "worker": celery_worker.nodename}
+    reply = result.get(timeout=60)
+    result.forget()
+
+    assert reply == {"reply": "pong", "worker": celery_worker.nodename}
 
 
 def test_it_runs_the_ping_task_in_process_when_tasks_are_eager(eager):

@@ -137,3 +137,16 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[RunningWorker]
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            _forget_queue(broker_url, queue)
+
+
+def _forget_queue(broker_url: str, queue: str) -> None:
+    """Remove the keys kombu keeps in Redis for the worker's own queue."""
+    import redis
+
+    client = redis.Redis.from_url(broker_url)
+    try:
+        for key in client.scan_iter(match=f"*{queue}*"):
+            client.delete(key)
+    finally:
+        client.close()

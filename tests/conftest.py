@@ -16,6 +16,9 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The ``celery_worker`` fixture: a real Celery worker for tests marked ``worker``.
+pytest_plugins = ("tests.worker",)
+
 from accounts.roles import Role  # noqa: E402
 from tests.accounts.factories import UserFactory  # noqa: E402
 from tests.partnerships.factories import ForceAreaFactory, PartnershipFactory  # noqa: E402

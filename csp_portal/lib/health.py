@@ -51,7 +51,12 @@ def _worker() -> tuple[bool, str]:
         return True, "Not configured: tasks run in the web process"
     from csp_portal.celery import app
 
-    replies = app.control.ping(timeout=1.0)
+    # A connection of its own, to the broker the settings name now. Celery's shared pool
+    # keeps the broker URL it was first built with, and it retries a lost broker for
+    # seconds; a health check must answer at once, so: no retries.
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
+        connection.ensure_connection(max_retries=0)
+        replies = app.control.ping(timeout=1.0, connection=connection)
     if not replies:
         return False, "No Celery worker answered within 1 second"
     return True, f"{len(replies)} worker(s) answered"

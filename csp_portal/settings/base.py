@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 from csp_portal.lib.env import env, envbool, envint, envlist, envsecret
 
@@ -233,7 +234,8 @@ CSRF_FAILURE_VIEW = "csp_portal.views.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        # NONCE (the sentinel, not the string "'nonce'") becomes 'nonce-<random>' per response.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import envbool, envint
+from .base import env, envbool, envint
 
 DEBUG = False
 if not SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
@@ -24,6 +26,8 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# collectstatic writes here (the Docker image does it at build time); WhiteNoise serves it.
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT") or STATIC_ROOT)  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,0 +1,563 @@
+"""Production: the settings, the portal as gunicorn serves it, the Dockerfile and compose.
+
+The settings are loaded in subprocesses (the test process already runs the test
+settings), with the environment docker-compose.yml gives the portal. One module-scoped
+gunicorn server, started as the image would start it (production settings, static files
+collected with CompressedManifestStaticFilesStorage, WhiteNoise) and bound to 127.0.0.1,
+answers the HTTP tests. Docker has no engine here, so the image is never built: the
+Dockerfile and docker-compose.yml are read and their commands run where they can be.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings as test_settings
+from django.urls import reverse
+
+from tests.worker import BASE_DIR, database_url_for_tests
+
+# Reserved by RFC 2606: it can never lead a request off this machine.
+SITE_HOST = "csp-portal.invalid"
+COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+PORTAL_SERVICES = ("migrate", "web", "worker", "beat")
+BIN = Path(sys.executable).parent
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """The environment docker-compose.yml gives the portal, with a fresh secret key."""
+    env = {
+        "PATH": f"{BIN}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": os.environ.get("HOME") or tempfile.gettempdir(),
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "csp_portal.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "DJANGO_ALLOWED_HOSTS": SITE_HOST,
+        "CSP_SITE_URL": f"https://{SITE_HOST}",
+        "DATABASE_URL": "postgres://csp_portal:a-long-random-password@postgres:5432/csp_portal",
+        "REDIS_URL": "redis://redis:6379/0",
+        "CSP_MEDIA_ROOT": "/data/media",
+        "EMAIL_HOST": "smtp.example.org",
+        "EMAIL_PORT": "587",
+        "EMAIL_USE_TLS": "True",
+        "DEFAULT_FROM_EMAIL": "CSP Portal <no-reply@example.org>",
+    }
+    env.update(overrides)
+    return {name: value for name, value in env.items() if value is not None}
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_settings(*names: str, **env_overrides: str) -> dict:
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}, default=str))"
+    )
+    result = run_python(code, production_env(**env_overrides))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# Settings --------------------------------------------------------------------------------
+
+
+def test_it_reports_no_issues_from_check_deploy_under_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [None, "", "too-short-to-be-a-real-key"],
+    ids=["missing", "empty", "short"],
+)
+def test_it_refuses_to_start_without_a_real_secret_key(secret_key):
+    result = run_python(
+        "import django; django.setup()", production_env(DJANGO_SECRET_KEY=secret_key)
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_it_reads_the_secret_key_from_a_file_as_docker_secrets_provide_it(tmp_path):
+    key = secrets.token_urlsafe(64)
+    (tmp_path / "django_secret_key").write_text(key + "\n")
+
+    loaded = production_settings(
+        "SECRET_KEY",
+        DJANGO_SECRET_KEY=None,
+        DJANGO_SECRET_KEY_FILE=str(tmp_path / "django_secret_key"),
+    )
+
+    assert loaded["SECRET_KEY"] == key
+
+
+def test_it_never_debugs_and_keeps_cookies_to_https_with_hsts():
+    loaded = production_settings(
+        "DEBUG",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "SESSION_COOKIE_NAME",
+        "CSRF_COOKIE_NAME",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_PROXY_SSL_HEADER",
+        "ALLOWED_HOSTS",
+        "EMAIL_BACKEND",
+        DJANGO_DEBUG="True",
+    )
+
+    assert loaded["DEBUG"] is False
+    assert loaded["SESSION_COOKIE_SECURE"] is True
+    assert loaded["CSRF_COOKIE_SECURE"] is True
+    assert loaded["SESSION_COOKIE_HTTPONLY"] is True
+    assert loaded["SESSION_COOKIE_NAME"].startswith("__Host-")
+    assert loaded["CSRF_COOKIE_NAME"].startswith("__Host-")
+    assert loaded["SECURE_SSL_REDIRECT"] is True
+    assert loaded["SECURE_HSTS_SECONDS"] >= 31536000
+    assert loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert loaded["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert loaded["ALLOWED_HOSTS"] == [SITE_HOST]
+    assert loaded["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+# The portal served by gunicorn under production settings -----------------------------------
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    env: dict[str, str]
+    pid: int
+
+    def get(self, path: str, *, https: bool = True, headers: dict | None = None):
+        """GET as the TLS-ending proxy would pass it on: Host, X-Forwarded-Proto."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        sent = {"Host": SITE_HOST, **(headers or {})}
+        if https:
+            sent["X-Forwarded-Proto"] = "https"
+        connection.request("GET", path, headers=sent)
+        response = connection.getresponse()
+        body = response.read()
+        connection.close()
+        return response.status, response.headers, body
+
+
+@pytest.fixture(scope="module")
+def production_server(django_db_setup, django_db_blocker) -> Iterator[Server]:
+    with django_db_blocker.unblock():
+        database_url = database_url_for_tests()
+    static_root = Path(tempfile.mkdtemp(prefix="csp-staticfiles-"))
+    env = production_env(
+        DATABASE_URL=database_url,
+        REDIS_URL=os.environ.get("REDIS_URL", ""),
+        DJANGO_STATIC_ROOT=str(static_root),
+        WEB_CONCURRENCY="1",
+    )
+    # What the Dockerfile does at build time.
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if collected.returncode != 0:
+        shutil.rmtree(static_root, ignore_errors=True)
+        pytest.fail("collectstatic failed:\n" + collected.stdout + collected.stderr[-4000:])
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "csp_portal.wsgi",
+        f"--bind=127.0.0.1:{port}",
+        "--timeout=60",
+        "--access-logfile=-",
+    ]
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail("gunicorn did not start:\n" + log.read()[-4000:])
+                    time.sleep(0.2)
+            yield Server(port=port, env=env, pid=process.pid)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            shutil.rmtree(static_root, ignore_errors=True)
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0]] = words[1:]
+    return directives
+
+
+def test_it_sends_a_strict_content_security_policy_with_a_nonce_on_the_inline_script(
+    production_server,
+):
+    status, headers, body = production_server.get(reverse("accessibility"))
+
+    assert status == 200
+    policy = csp_directives(headers["Content-Security-Policy"])
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    script_src = policy["script-src"]
+    assert "'unsafe-inline'" not in script_src
+    assert "'unsafe-eval'" not in script_src
+    assert "'unsafe-inline'" not in policy["style-src"]
+    nonces = [word[len("'nonce-") : -1] for word in script_src if word.startswith("'nonce-")]
+    assert len(nonces) == 1
+    html = body.decode()
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    inline = [attributes for attributes in scripts if "src=" not in attributes]
+    assert len(inline) == 1  # templates/base.html's js-enabled line
+    assert inline[0].strip() == f'nonce="{nonces[0]}"'
+    assert all("src=" in attributes for attributes in scripts if attributes not in inline)
+
+    _, again, _ = production_server.get(reverse("accessibility"))
+    assert f"'nonce-{nonces[0]}'" not in again["Content-Security-Policy"]  # fresh each time
+
+
+def test_it_sends_hsts_and_redirects_plain_http_to_https(production_server):
+    status, headers, _ = production_server.get(reverse("accessibility"))
+
+    assert status == 200
+    assert headers["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+    status, headers, _ = production_server.get(reverse("accessibility"), https=False)
+
+    assert status == 301
+    assert headers["Location"] == f"https://{SITE_HOST}{reverse('accessibility')}"
+
+
+def test_it_sets_cookies_only_for_https(production_server):
+    status, headers, _ = production_server.get(reverse("accounts:sign_in"))
+
+    assert status == 200
+    cookies = headers.get_all("Set-Cookie")
+    csrf = [cookie for cookie in cookies if cookie.startswith("__Host-csrftoken=")]
+    assert len(csrf) == 1
+    assert "Secure" in csrf[0]
+    assert "Path=/" in csrf[0]
+
+
+def test_it_serves_hashed_compressed_static_files_through_whitenoise(production_server):
+    _, _, body = production_server.get(reverse("accessibility"))
+    stylesheet = re.search(r'href="(/static/build/portal\.[0-9a-f]{12}\.css)"', body.decode())
+    assert stylesheet, "the page links the hashed stylesheet from the manifest"
+
+    status, headers, css = production_server.get(
+        stylesheet.group(1), headers={"Accept-Encoding": "gzip"}
+    )
+
+    assert status == 200
+    assert headers["Content-Encoding"] == "gzip"
+    assert "immutable" in headers["Cache-Control"]
+    assert len(css) > 1000
+
+
+def test_the_web_healthcheck_in_compose_passes_against_the_running_portal(production_server):
+    code = SERVICES["web"]["healthcheck"]["test"][3]
+    assert "127.0.0.1:8000/health.json" in code
+    env = {"PATH": production_server.env["PATH"], "DJANGO_ALLOWED_HOSTS": SITE_HOST}
+
+    answered = run_python(code.replace(":8000", f":{production_server.port}"), env)
+    nobody = run_python(code.replace(":8000", f":{free_port()}"), env)
+
+    assert answered.returncode == 0, answered.stderr
+    assert nobody.returncode != 0
+
+
+def test_the_beat_healthcheck_in_compose_needs_the_broker_to_answer():
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs REDIS_URL")
+    code = SERVICES["beat"]["healthcheck"]["test"][3]
+
+    answered = run_python(code, production_env(REDIS_URL=redis_url))
+    nobody = run_python(code, production_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"))
+
+    assert answered.returncode == 0, answered.stderr
+    assert nobody.returncode != 0
+
+
+@pytest.mark.worker
+def test_the_worker_healthcheck_in_compose_pings_its_own_worker(celery_worker):
+    kind, command = SERVICES["worker"]["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    shell_command = command.replace("$$", "$")  # as compose passes it to the container
+    own_host = celery_worker.nodename.split("@", 1)[1]
+    env = production_env(REDIS_URL=celery_worker.broker_url)
+
+    def run(hostname: str) -> int:
+        return subprocess.run(
+            ["/bin/sh", "-c", shell_command],
+            cwd=BASE_DIR,
+            env={**env, "HOSTNAME": hostname},
+            capture_output=True,
+            timeout=120,
+        ).returncode
+
+    assert run(own_host) == 0
+    assert run("a-worker-that-is-not-running") != 0
+
+
+# docker-compose.yml ---------------------------------------------------------------------
+
+
+def test_compose_describes_web_worker_beat_postgres_redis_and_a_migrate_job():
+    assert set(SERVICES) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
+    assert SERVICES["postgres"]["image"].split(":")[1].split("-")[0] in ("15", "16")
+    assert SERVICES["redis"]["image"].split(":")[1].split("-")[0] == "7"
+    assert SERVICES["web"]["command"][:2] == ["gunicorn", "csp_portal.wsgi"]
+    assert SERVICES["worker"]["command"][:3] == ["celery", "--app=csp_portal", "worker"]
+    assert SERVICES["beat"]["command"][:3] == ["celery", "--app=csp_portal", "beat"]
+    assert SERVICES["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    for name in PORTAL_SERVICES:
+        assert "build" in SERVICES[name]
+        assert SERVICES[name]["image"] == SERVICES["web"]["image"]  # one image for all
+
+
+def test_every_long_running_service_has_a_healthcheck_and_a_restart_policy():
+    expected = {
+        "web": "127.0.0.1:8000/health.json",
+        "worker": "celery --app=csp_portal inspect ping --destination=worker@$$HOSTNAME",
+        "beat": "ensure_connection",
+        "postgres": "pg_isready",
+        "redis": "redis-cli",
+    }
+    for name, fragment in expected.items():
+        service = SERVICES[name]
+        assert fragment in " ".join(service["healthcheck"]["test"]), name
+        assert service["restart"] == "unless-stopped", name
+    assert SERVICES["migrate"]["restart"] == "no"
+    assert "%h" in " ".join(SERVICES["worker"]["command"])  # the name the healthcheck pings
+
+
+def test_web_and_worker_start_after_the_migrate_job_and_healthy_services():
+    for name in ("web", "worker"):
+        depends = SERVICES[name]["depends_on"]
+        assert depends["migrate"] == {"condition": "service_completed_successfully"}
+        assert depends["postgres"] == {"condition": "service_healthy"}
+        assert depends["redis"] == {"condition": "service_healthy"}
+    assert SERVICES["migrate"]["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert SERVICES["beat"]["depends_on"]["redis"] == {"condition": "service_healthy"}
+
+
+def test_the_portal_services_get_the_environment_they_need():
+    for name in PORTAL_SERVICES:
+        env = SERVICES[name]["environment"]
+        assert env["DJANGO_SETTINGS_MODULE"] == "csp_portal.settings.production"
+        assert "DJANGO_SECRET_KEY" not in env  # it comes from a secret file
+        assert env["DJANGO_SECRET_KEY_FILE"] == "/run/secrets/django_secret_key"
+        assert "django_secret_key" in SERVICES[name]["secrets"]
+        assert env["DATABASE_URL"].startswith("postgres://csp_portal:")
+        assert env["DATABASE_URL"].endswith("@postgres:5432/csp_portal")
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert "${CSP_HOSTNAME" in env["DJANGO_ALLOWED_HOSTS"]
+        assert env["CSP_SITE_URL"].startswith("https://${CSP_HOSTNAME")
+        for email in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
+            assert email in env, (name, email)
+        assert "DEFAULT_FROM_EMAIL" in env
+    assert "django_secret_key" in COMPOSE["secrets"]
+    postgres = SERVICES["postgres"]["environment"]
+    assert postgres["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD:?")
+
+
+def test_every_variable_compose_sets_for_the_portal_is_one_the_portal_reads():
+    read = "".join(path.read_text() for path in (BASE_DIR / "csp_portal/settings").glob("*.py"))
+    read_elsewhere = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY"}  # Django, gunicorn
+    for name in PORTAL_SERVICES:
+        for variable in SERVICES[name]["environment"]:
+            if variable in read_elsewhere:
+                continue
+            setting = variable.removesuffix("_FILE")  # envsecret() reads NAME_FILE
+            assert f'"{setting}"' in read, (name, variable)
+
+
+def test_data_lives_in_named_volumes():
+    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media", "beat"}
+    assert "pgdata:/var/lib/postgresql/data" in SERVICES["postgres"]["volumes"]
+    assert "redisdata:/data" in SERVICES["redis"]["volumes"]
+    for name in ("web", "worker"):  # reports are written by the worker, served by web
+        assert (
+            f"media:{SERVICES[name]['environment']['CSP_MEDIA_ROOT']}"
+            in (SERVICES[name]["volumes"])
+        )
+
+
+def test_compose_config_is_valid_for_the_docker_compose_client(tmp_path):
+    if shutil.which("docker-compose"):
+        command = ["docker-compose"]
+    elif (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        command = ["docker", "compose"]
+    else:
+        pytest.skip("no docker compose client on this machine")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "CSP_HOSTNAME": SITE_HOST,
+        "POSTGRES_PASSWORD": "a-long-random-password",
+        "EMAIL_HOST": "smtp.example.org",
+        "DEFAULT_FROM_EMAIL": "no-reply@example.org",
+    }
+
+    result = subprocess.run(
+        [*command, "--project-directory", str(BASE_DIR), "-f", "docker-compose.yml", "config"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)
+    web_env = resolved["services"]["web"]["environment"]
+    assert web_env["DJANGO_ALLOWED_HOSTS"] == SITE_HOST
+    assert web_env["DATABASE_URL"] == (
+        "postgres://csp_portal:a-long-random-password@postgres:5432/csp_portal"
+    )
+
+
+# Dockerfile and .dockerignore ---------------------------------------------------------------
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    instructions = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            instructions.append((keyword.upper(), rest.strip()))
+    return instructions
+
+
+def dockerignored() -> set[str]:
+    lines = (BASE_DIR / ".dockerignore").read_text().splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def test_the_dockerfile_builds_the_front_end_then_a_slim_python_image_run_by_a_user():
+    instructions = dockerfile_instructions()
+    stages = [rest for keyword, rest in instructions if keyword == "FROM"]
+    assert stages[0].startswith("node:")
+    assert stages[0].endswith(" AS frontend")
+    assert stages[-1].startswith("python:3.11-slim")
+    runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
+    assert "npm ci" in runs
+    assert "npm run build" in runs
+    assert "manage.py collectstatic --noinput" in runs
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"):
+        assert package in runs
+    assert "fonts-liberation" in runs  # Arial's metrics, for PDFs
+    users = [rest for keyword, rest in instructions if keyword == "USER"]
+    assert users
+    assert users[-1] not in ("root", "0")
+    assert "COPY --from=frontend /build/static/build ./static/build" in [
+        f"{keyword} {rest}" for keyword, rest in instructions
+    ]
+    cmd = json.loads(next(rest for keyword, rest in reversed(instructions) if keyword == "CMD"))
+    assert cmd[:2] == ["gunicorn", "csp_portal.wsgi"]
+
+
+def test_what_the_dockerfile_copies_exists_and_is_not_dockerignored():
+    ignored = dockerignored()
+    for keyword, rest in dockerfile_instructions():
+        if keyword != "COPY" or rest.startswith("--from="):
+            continue
+        *sources, _destination = rest.split()
+        for source in sources:
+            assert (BASE_DIR / source).exists(), source
+            assert source not in ignored, source
+
+
+def test_the_image_gets_everything_the_portal_runs_and_no_secrets():
+    ignored = dockerignored()
+    needed = [
+        "manage.py",
+        "pyproject.toml",
+        "package.json",
+        "package-lock.json",
+        "templates",
+        "static",
+        "fixtures",
+        *(app for app in test_settings.LOCAL_APPS),
+    ]
+    for path in needed:
+        assert path not in ignored, path
+        assert not any(path.startswith(f"{pattern}/") for pattern in ignored), path
+    for secret in (".env", "secrets", ".git"):
+        assert secret in ignored, secret
+    assert "node_modules" in ignored  # the frontend stage installs its own
+    assert "static/build" in ignored  # and builds its own

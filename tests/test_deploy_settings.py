@@ -378,7 +378,11 @@ def test_compose_describes_web_worker_beat_postgres_redis_and_a_migrate_job():
     assert SERVICES["web"]["command"][:2] == ["gunicorn", "csp_portal.wsgi"]
     assert SERVICES["worker"]["command"][:3] == ["celery", "--app=csp_portal", "worker"]
     assert SERVICES["beat"]["command"][:3] == ["celery", "--app=csp_portal", "beat"]
-    assert SERVICES["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert SERVICES["migrate"]["command"] == [
+        "sh",
+        "-c",
+        "python manage.py migrate --noinput && python manage.py load_reference_data",
+    ]
     for name in PORTAL_SERVICES:
         assert "build" in SERVICES[name]
         assert SERVICES[name]["image"] == SERVICES["web"]["image"]  # one image for all

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import CharField, F, QuerySet, Value
 from django.dispatch import receiver
@@ -72,13 +73,25 @@ def _changes(history_model: type[models.Model], history_instance: Any) -> dict[s
     return changes
 
 
+def _safely(fn: Any, fallback: Any) -> Any:
+    # During a cascade delete the parent rows may already be gone, so following a
+    # relation to name the object or find its partnership can fail.
+    try:
+        return fn()
+    except ObjectDoesNotExist:
+        return fallback
+
+
 @receiver(pre_create_historical_record)
 def _fill_history_extras(sender, instance, history_instance, **kwargs) -> None:
     if not isinstance(history_instance, HistoryExtras):
         return
     partnership_id = getattr(instance, "history_partnership_id", None)
-    history_instance.history_partnership_id = partnership_id() if callable(partnership_id) else None
-    history_instance.history_object_repr = str(instance)[:255]
+    history_instance.history_partnership_id = (
+        _safely(partnership_id, None) if callable(partnership_id) else None
+    )
+    fallback = f"{instance._meta.verbose_name} {instance.pk}"
+    history_instance.history_object_repr = _safely(lambda: str(instance), fallback)[:255]
     if history_instance.history_type == "-":
         history_instance.history_changes = {}
     else:

@@ -67,7 +67,8 @@ def _snapshot() -> dict[str, object]:
     counts = {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("partnerships", "accounts", "auth", "guardian")
+        if model._meta.app_label
+        in ("partnerships", "accounts", "auth", "guardian", "priorities", "performance")
         or model.__name__.startswith("Historical")
     }
     counts["latest partnership change"] = (
@@ -395,6 +396,13 @@ REAL_NAMES_IN_THE_SEEDS = (
     "Khalid Ahmed",
     "Josie Wragg",
     "Sarah Grahame",
+    # Named in the Norfolk return and papers (the demo plans and returns use others).
+    "Sarah Blyth",
+    "Gaynor Mears",
+    "Karen Haywood",
+    "Chris Walton",
+    "Mel Joyner",
+    "Bronwyn Prosser",
 )
 
 

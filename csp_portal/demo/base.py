@@ -17,6 +17,7 @@ M = TypeVar("M", bound=models.Model)
 CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
+SKIPPED = "skipped"
 
 
 def demo_dir() -> Path:
@@ -47,7 +48,9 @@ class LoadResult:
         parts = []
         for what, outcome in self.counts.items():
             total = sum(outcome.values())
-            changes = ", ".join(f"{outcome[o]} {o}" for o in (CREATED, UPDATED) if outcome[o])
+            changes = ", ".join(
+                f"{outcome[o]} {o}" for o in (CREATED, UPDATED, SKIPPED) if outcome[o]
+            )
             parts.append(f"{total} {what}" + (f" ({changes})" if changes else ""))
         return f"{self.title}: " + ("; ".join(parts) if parts else "nothing to load")
 

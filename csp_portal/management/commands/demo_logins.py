@@ -1,12 +1,19 @@
-"""manage.py demo_logins: the portal's address and one demo sign-in per role."""
+"""manage.py demo_logins: the portal's address, one demo sign-in per role, and where the
+demo's plans and returns are (so the officer knows where to start)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from urllib.parse import urljoin
+
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from accounts.models import User
 from csp_portal.demo.people import DEMO_PASSWORD, demo_people
 from partnerships.models import ForceArea, Partnership
+from performance.models import PerformanceReturn
+from priorities.models import Plan, financial_year_label
 
 DEFAULT_ADDRESS = "http://127.0.0.1:8000/"
 
@@ -18,6 +25,10 @@ class Command(BaseCommand):
         parser.add_argument("--address", default=DEFAULT_ADDRESS, help="The portal's address.")
 
     def handle(self, *args, address: str = DEFAULT_ADDRESS, **options) -> None:
+        self._sign_ins(address)
+        self._plans_and_returns(address)
+
+    def _sign_ins(self, address: str) -> None:
         people = demo_people()
         names = dict(Partnership.objects.values_list("slug", "name"))
         names.update(
@@ -46,3 +57,39 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {label:<{label_width}}  {email:<{email_width}}  password: {DEMO_PASSWORD}{missing}"
             )
+
+    def _plans_and_returns(self, address: str) -> None:
+        """Each partnership's adopted plan and its returns, with their state (two queries)."""
+        plans = list(
+            Plan.objects.filter(status=Plan.Status.ADOPTED)
+            .select_related("partnership")
+            .order_by("partnership__name")
+        )
+        if not plans:
+            return
+        returns = defaultdict(list)
+        for ret in (
+            PerformanceReturn.objects.select_related("period")
+            .filter(partnership__in=[p.partnership_id for p in plans])
+            .order_by("period__financial_year", "period__quarter")
+        ):
+            state = ret.get_status_display().lower()
+            if ret.is_overdue():
+                state += ", overdue"
+            returns[ret.partnership_id].append(f"{ret.period.label} {state}")
+        self.stdout.write("")
+        self.stdout.write(
+            "Plans and quarterly returns (sign in as the partnership's officer or manager; "
+            "Norfolk's are the seed documents' own):"
+        )
+        for plan in plans:
+            partnership = plan.partnership
+            page = reverse("partnerships:detail", kwargs={"partnership": partnership.slug})
+            self.stdout.write(f"  {partnership.name}: {urljoin(address, page)}")
+            years = (
+                financial_year_label(plan.first_year)
+                if plan.first_year == plan.last_year
+                else plan.period_label
+            )
+            made = "; ".join(returns[partnership.pk]) or "none"
+            self.stdout.write(f"    {plan.title} ({years}). Returns: {made}.")

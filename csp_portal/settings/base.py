@@ -114,6 +114,10 @@ GUARDIAN_RAISE_403 = False
 AXES_FAILURE_LIMIT = envint("CSP_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("CSP_SIGN_IN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-in forms send the email address as "username" (Django's AuthenticationForm);
+# axes would otherwise look for "email" (the USERNAME_FIELD) in some places and not others.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "csp_portal.lib.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

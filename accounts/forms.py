@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import (
     AuthenticationForm,
     PasswordChangeForm,
@@ -48,6 +49,12 @@ class PortalPasswordResetForm(GovukFormMixin, PasswordResetForm):
         max_length=254,
         error_messages={"required": _("Enter your email address")},
     )
+
+    def get_users(self, email: str):
+        """Active accounts with this email address, including people a manager invited
+        who have not set a password yet (Django leaves those out): the invitation tells
+        them to come here if its link has expired."""
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
 
 
 class PortalSetPasswordForm(GovukFormMixin, SetPasswordForm):

@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ROLE_SCOPE, Role, Scope
+from accounts.roles import ROLE_IN_SENTENCE, ROLE_SCOPE, Role, Scope
 from csp_portal.lib.history import portal_history
 from csp_portal.lib.models import CodedModel
 
@@ -152,6 +152,10 @@ class RoleGrant(CodedModel):
     @property
     def scope_object(self):
         return self.partnership if self.partnership_id else self.force_area
+
+    @property
+    def role_in_sentence(self) -> str:
+        return str(ROLE_IN_SENTENCE[self.role])
 
     @property
     def is_active(self) -> bool:

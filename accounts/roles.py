@@ -38,6 +38,18 @@ ROLE_SCOPE: dict[str, str] = {
     Role.PANEL_MEMBER: Scope.FORCE_AREA,
 }
 
+# Each role's name as it reads in the middle of a sentence ("is now CSP officer for…"):
+# lower case, except for acronyms and the Police and Crime Panel, which is a name.
+ROLE_IN_SENTENCE: dict[str, str] = {
+    Role.VIEWER: _("viewer"),
+    Role.OFFICER: _("CSP officer"),
+    Role.MANAGER: _("CSP manager"),
+    Role.DHR_PANEL: _("DHR panel member"),
+    Role.SCRUTINY: _("scrutiny member"),
+    Role.PCC_REVIEWER: _("PCC office reviewer"),
+    Role.PANEL_MEMBER: _("Police and Crime Panel member"),
+}
+
 ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.VIEWER: _("Reads the partnership's plan and returns, including drafts."),
     Role.OFFICER: _("Keeps the plan up to date and fills in the quarterly return."),

@@ -16,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from accounts import forms
 from accounts.models import RoleGrant
 from accounts.permissions import can_grant_role, can_revoke_grant
-from accounts.roles import PARTNERSHIP_ROLES, Capability, Role
+from accounts.roles import PARTNERSHIP_ROLES, Capability
 from accounts.selectors import (
     force_area_grants_reaching,
     role_grants_for_partnership,
@@ -137,7 +137,7 @@ def people(request: HttpRequest, partnership: str) -> HttpResponse:
             note = " We have emailed them a link to set a password." if invited else ""
             messages.success(
                 request,
-                f"{grant.user.name} is now {Role(grant.role).label.lower()} for {partnership_obj.name}.{note}",
+                f"{grant.user.name} is now {grant.role_in_sentence} for {partnership_obj.name}.{note}",
             )
             return redirect("people:list", partnership=partnership_obj.slug)
     grants = role_grants_for_partnership(partnership=partnership_obj)
@@ -169,7 +169,7 @@ def revoke(request: HttpRequest, partnership: str, code) -> HttpResponse:
         role_grant_revoke(grant=grant, by=request.user)
         messages.success(
             request,
-            f"{grant.user.name} is no longer {Role(grant.role).label.lower()} for {partnership_obj.name}.",
+            f"{grant.user.name} is no longer {grant.role_in_sentence} for {partnership_obj.name}.",
         )
         return redirect("people:list", partnership=partnership_obj.slug)
     return render(

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from partnerships.models import (
@@ -11,6 +12,10 @@ from partnerships.models import (
     StatutoryDuty,
 )
 
+# Web addresses typed without a scheme get https:// (Django 6's default; saying so
+# avoids Django 5.2's RemovedInDjango60Warning on every form with a URLField).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class ObjectiveInline(admin.TabularInline):
     model = PoliceAndCrimeObjective
@@ -19,6 +24,7 @@ class ObjectiveInline(admin.TabularInline):
 
 @admin.register(ForceArea)
 class ForceAreaAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "country", "police_force", "policing_body", "commissioner_name"]
     list_filter = ["country"]
     search_fields = ["name", "police_force"]
@@ -40,6 +46,7 @@ class BoardInline(admin.StackedInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "tier", "force_area", "parent", "active"]
     list_filter = ["tier", "active", "force_area"]
     search_fields = ["name", "short_name"]
@@ -51,6 +58,7 @@ class PartnershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_display = ["name", "type"]
     list_filter = ["type"]
     search_fields = ["name"]

@@ -127,6 +127,9 @@ def partnership_history(partnership_id: int) -> QuerySet:
                 model=Value(label, output_field=CharField()), user_name=F("history_user__name")
             )
             .values(*columns, "model", "user_name")
+            # No ORDER BY inside the UNION (historical models order by date by
+            # default); SQLite refuses it. The union is ordered as a whole below.
+            .order_by()
         )
     first, *rest = querysets
     return first.union(*rest, all=True).order_by("-history_date", "-history_id")

@@ -115,6 +115,10 @@ GUARDIAN_RAISE_403 = False
 AXES_FAILURE_LIMIT = envint("CSP_SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("CSP_SIGN_IN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Sign-in forms send the email address as "username" (Django's AuthenticationForm);
+# axes would otherwise look for "email" (the USERNAME_FIELD) in some places and not others.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "csp_portal.lib.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -137,9 +141,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "csp_portal.lib.middleware.SessionIdleTimeoutMiddleware",
     "csp_portal.lib.auth.PortalLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: it tells the person why they were signed out.
+    "csp_portal.lib.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

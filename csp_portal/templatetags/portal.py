@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -68,6 +69,20 @@ def error_list(forms_: forms.BaseForm | Iterable[Any] | None) -> list[tuple[str,
             for error in form.errors.get(name, []):
                 items.append((_anchor(form, name), str(error)))
     return items
+
+
+@register.filter
+def duration(value: Any) -> str:
+    """A length of time in words: "15 minutes", "1 hour", "2 hours 30 minutes"."""
+    if not isinstance(value, dt.timedelta):
+        return ""
+    hours, minutes = divmod(int(value.total_seconds()) // 60, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'' if hours == 1 else 's'}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+    return " ".join(parts)
 
 
 _TAG_COLOURS = {

@@ -60,7 +60,7 @@ def test_a_manager_grants_and_revokes_a_role(page, world):
     page.get_by_label(re.compile(r"^CSP officer")).check()
     page.get_by_role("button", name="Give role").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "Priya Shah is now csp officer"
+        "Priya Shah is now CSP officer"
     )
     row = page.get_by_role("row", name=re.compile("Priya Shah"))
     expect(row).to_contain_text("CSP officer")

@@ -56,8 +56,12 @@ def env(args) -> dict[str, str]:
 
 def manage(args, *command: str, capture: bool = False) -> str:
     result = subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *command], env=env(args), cwd=ROOT, check=True,
-        capture_output=capture, text=True,
+        [PYTHON, str(ROOT / "manage.py"), *command],
+        env=env(args),
+        cwd=ROOT,
+        check=True,
+        capture_output=capture,
+        text=True,
     )
     return result.stdout if capture else ""
 
@@ -143,8 +147,13 @@ print(json.dumps(out))
 
 def run_django(args, script: str, stdin: str = "") -> str:
     result = subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), "shell", "-c", script], env=env(args), cwd=ROOT,
-        input=stdin, capture_output=True, text=True, check=False,
+        [PYTHON, str(ROOT / "manage.py"), "shell", "-c", script],
+        env=env(args),
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode:
         sys.exit(result.stderr)
@@ -154,7 +163,9 @@ def run_django(args, script: str, stdin: str = "") -> str:
 # HTTP ----------------------------------------------------------------------------------
 
 
-def request(path: str, cookies: dict[str, str] | None = None, method: str = "GET", body: str | None = None):
+def request(
+    path: str, cookies: dict[str, str] | None = None, method: str = "GET", body: str | None = None
+):
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     headers = {"Host": "127.0.0.1"}
     if cookies:
@@ -177,7 +188,9 @@ def request(path: str, cookies: dict[str, str] | None = None, method: str = "GET
 def sign_in(email: str, password: str) -> dict[str, str]:
     status, body, cookies = request("/accounts/sign-in/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
-    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": email, "password": password})
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": email, "password": password}
+    )
     status, _, more = request("/accounts/sign-in/", cookies, "POST", form)
     if status != 302 or "sessionid" not in more:
         raise SystemExit(f"Could not sign in as {email} (HTTP {status})")
@@ -200,8 +213,18 @@ def latencies(path: str, cookies: dict[str, str], count: int) -> list[float]:
 def throughput(path: str, cookies: dict[str, str], seconds: int, connections: int) -> float:
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"Cookie: {cookie}", f"http://127.0.0.1:{PORT}{path}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "-H",
+            f"Cookie: {cookie}",
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     if "Non-2xx" in result.stdout:
         raise SystemExit(f"wrk saw errors on {path}:\n{result.stdout}")
@@ -214,11 +237,19 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.environ.get("BENCHMARK_DATABASE_URL", DEFAULT_DB))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCHMARK_DATABASE_URL", DEFAULT_DB)
+    )
     parser.add_argument("--redis-url", default=os.environ.get("BENCHMARK_REDIS_URL", DEFAULT_REDIS))
-    parser.add_argument("--rebuild", action="store_true", help="build the data set again from scratch")
-    parser.add_argument("--requests", type=int, default=300, help="sequential requests per page for latency")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build the data set again from scratch"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=300, help="sequential requests per page for latency"
+    )
     parser.add_argument("--seconds", type=int, default=15, help="duration of each throughput run")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
@@ -234,9 +265,17 @@ def main() -> None:
     counts = json.loads(run_django(args, QUERIES_SCRIPT, json.dumps(pages)))
 
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "csp_portal.wsgi", f"--bind=127.0.0.1:{PORT}",
-         f"--workers={args.workers}", "--access-logfile=/dev/null", "--error-logfile=-", "--log-level=warning"],
-        env={**env(args), "DJANGO_SETTINGS_MODULE": "benchmark.settings"}, cwd=ROOT,
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "csp_portal.wsgi",
+            f"--bind=127.0.0.1:{PORT}",
+            f"--workers={args.workers}",
+            "--access-logfile=/dev/null",
+            "--error-logfile=-",
+            "--log-level=warning",
+        ],
+        env={**env(args), "DJANGO_SETTINGS_MODULE": "benchmark.settings"},
+        cwd=ROOT,
     )
     try:
         for _ in range(60):
@@ -248,11 +287,23 @@ def main() -> None:
         sessions = {}
         rows = []
         for page, queries in zip(pages, counts, strict=True):
-            cookies = sessions.get(page["user"]) or sessions.setdefault(page["user"], sign_in(page["user"], PASSWORD))
+            cookies = sessions.get(page["user"]) or sessions.setdefault(
+                page["user"], sign_in(page["user"], PASSWORD)
+            )
             times = latencies(page["url"], cookies, args.requests)
             rps = throughput(page["url"], cookies, args.seconds, args.connections)
-            rows.append({**page, "queries": queries, "median": statistics.median(times), "p95": percentile(times, 0.95), "rps": rps})
-            print(f"{page['name']}: {queries} queries, median {rows[-1]['median']:.1f} ms, p95 {rows[-1]['p95']:.1f} ms, {rps:.0f} req/s")
+            rows.append(
+                {
+                    **page,
+                    "queries": queries,
+                    "median": statistics.median(times),
+                    "p95": percentile(times, 0.95),
+                    "rps": rps,
+                }
+            )
+            print(
+                f"{page['name']}: {queries} queries, median {rows[-1]['median']:.1f} ms, p95 {rows[-1]['p95']:.1f} ms, {rps:.0f} req/s"
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -261,14 +312,21 @@ def main() -> None:
 
 def write_report(args, rows: list[dict]) -> None:
     trivial = next(r for r in rows if r.get("trivial"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    counts = json.loads(run_django(args, r"""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    counts = json.loads(
+        run_django(
+            args,
+            r"""
 import json
 from partnerships.models import ForceArea, Partnership
 from performance.models import PerformanceReturn, MeasureValue
 from priorities.models import Measure
 print(json.dumps([ForceArea.objects.count(), Partnership.objects.filter(slug__startswith="bench-").count(), PerformanceReturn.objects.count(), Measure.objects.count(), MeasureValue.objects.count()]))
-"""))
+""",
+        )
+    )
     lines = [
         "# Benchmark at national scale",
         "",
@@ -291,7 +349,11 @@ print(json.dumps([ForceArea.objects.count(), Partnership.objects.filter(slug__st
         if row.get("trivial"):
             met = "(yardstick)"
         else:
-            ok = row["queries"] <= TARGET_QUERIES and row["p95"] < TARGET_P95_MS and share >= TARGET_SHARE
+            ok = (
+                row["queries"] <= TARGET_QUERIES
+                and row["p95"] < TARGET_P95_MS
+                and share >= TARGET_SHARE
+            )
             met = "yes" if ok else "**no**"
         lines.append(
             f"| {row['name']} | {row['queries']} | {row['median']:.1f} | {row['p95']:.1f} | {row['rps']:.0f} | {share:.0%} | {met} |"

@@ -330,7 +330,7 @@ print(json.dumps([ForceArea.objects.count(), Partnership.objects.filter(slug__st
     lines = [
         "# Benchmark at national scale",
         "",
-        f"Measured {dt.date.today():%-d %B %Y} at commit `{commit}` by `benchmark/run.py` "
+        f"Measured {dt.datetime.now(dt.UTC):%-d %B %Y} at commit `{commit}` by `benchmark/run.py` "
         f"(gunicorn, {args.workers} sync workers, production settings, PostgreSQL and Redis on the same "
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}). The load generator (wrk, "
         f"{args.connections} connections) shares the machine with the server.",

@@ -48,7 +48,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
         high = low + (abs(low) or 1)
     raw_step = (high - low) / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw_step))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw_step)
     first = math.floor(low / step) * step
     last = math.ceil(high / step) * step
     ticks = []
@@ -77,23 +77,27 @@ def line_chart(
     labels: Sequence[str | tuple[str, str]],
     series: Sequence[Series],
     format_value: Callable[[float], str] = _default_format,
-    width: int = 640,
-    height: int = 300,
+    width: int = 600,
+    height: int = 320,
 ) -> SafeString:
     """A line chart of one or more series over the same labels (oldest first).
 
     ``labels`` may be pairs, drawn on two lines (for example ("Q2", "2013/14")).
     ``None`` values leave a gap in the line. ``chart_id`` must be unique on the page.
     """
-    left, right, top, bottom = 72, 20, 56, 56
+    left, right, top, bottom = 64, 36, 56, 60
     plot_w = width - left - right
     plot_h = height - top - bottom
     numbers = [float(v) for s in series for v in s.values if v is not None]
     if numbers:
         low, high = min(numbers), max(numbers)
-        # Start at zero unless that would squash the variation into a thin band.
+        # Start at zero unless that would squash the variation into a thin band; then
+        # leave a little room below the lowest point so no line lies on the axis.
         if low >= 0 and low <= high * 0.5:
             low = 0.0
+        else:
+            span = (high - low) or abs(high) or 1.0
+            low -= span * 0.1
         ticks = nice_ticks(low, high)
     else:
         ticks = [0.0, 1.0]
@@ -112,7 +116,7 @@ def line_chart(
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" role="img" '
             'aria-labelledby="{} {}" viewBox="0 0 {} {}" width="100%" '
-            'preserveAspectRatio="xMinYMin meet" font-family="{}" font-size="14" fill="{}">',
+            'preserveAspectRatio="xMinYMin meet" font-family="{}" font-size="16" fill="{}">',
             title_id,
             desc_id,
             width,
@@ -169,9 +173,9 @@ def line_chart(
         if second:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" fill="{}" font-size="12">{}</text>',
+                    '<text x="{}" y="{}" text-anchor="middle" fill="{}" font-size="14">{}</text>',
                     x,
-                    top + plot_h + 38,
+                    top + plot_h + 40,
                     SECONDARY_TEXT,
                     second,
                 )
@@ -214,7 +218,7 @@ def line_chart(
         )
         parts.append(_marker(line, legend_x + 18, y))
         parts.append(format_html('<text x="{}" y="{}">{}</text>', legend_x + 44, y + 5, line.label))
-        legend_x += 44 + 8 * len(line.label) + 32
+        legend_x += 44 + 9 * len(line.label) + 32
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every piece above is escaped)
 

@@ -428,3 +428,32 @@ def test_the_matrix_builders_make_the_states_they_say(world):
     officer, manager = staff(world.home)
     assert officer.has_perm("partnerships.contribute", world.home)
     assert PerformanceReturn.objects.count() == 2
+
+
+# The chart itself -------------------------------------------------------------------
+
+
+def test_the_chart_breaks_its_line_where_a_value_is_missing_and_escapes_text():
+    from csp_portal.lib.charts import Series, line_chart, nice_ticks
+
+    svg = ET.fromstring(  # noqa: S314 (our own markup)
+        str(
+            line_chart(
+                chart_id="c",
+                title="<script>alert(1)</script>",
+                description="A & B",
+                labels=["Q1", "Q2", ("Q3", "2013/14"), "Q4"],
+                series=[Series("Value", [1, None, 3, 4]), Series("Target", [2, 2, 2, 2], "dashed")],
+            )
+        )
+    )
+    assert svg.find(f"{SVG}title").text == "<script>alert(1)</script>"  # escaped, so parsed back
+    assert svg.find(f"{SVG}desc").text == "A & B"
+    polylines = svg.findall(f"{SVG}polyline")
+    # The value line: one segment (Q3 to Q4); Q1 stands alone as a marker. The target: one.
+    assert [len(p.get("points").split()) for p in polylines] == [2, 4]
+    assert polylines[1].get("stroke-dasharray")
+    assert len(svg.findall(f"{SVG}circle")) == 3 + 1
+    assert len(svg.findall(f"{SVG}rect")) == 4 + 1
+    assert nice_ticks(92, 118) == [90, 100, 110, 120]
+    assert nice_ticks(0, 0.88) == [0, 0.5, 1.0]

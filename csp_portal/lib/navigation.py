@@ -27,6 +27,12 @@ NAV_ITEMS: list[NavItem] = [
         lambda a: a.has_any(Capability.VIEW_PARTNERSHIP),
         ("/partnerships/", "/p/"),
     ),
+    NavItem(
+        "Force area overview",
+        "performance:force_areas",
+        lambda a: a.has_any(Capability.VIEW_OVERVIEW),
+        ("/force-areas/",),
+    ),
     NavItem("Site administration", "admin:index", lambda a: a.user.is_staff, ("/admin/",)),
 ]
 

@@ -1,0 +1,471 @@
+"""/api/v1/returns/: quarterly returns (read) and their measure values (write).
+
+Same rules as the pages (performance.permissions):
+- a person sees the returns of partnerships where they have VIEW_WORKING_PAPERS, and
+  approved returns where they have VIEW_PUBLISHED; a return of a partnership they have
+  no role in is a 404, a return they may not see (a draft, for a scrutiny member) a 403;
+- officers and managers (CONTRIBUTE) change measure values of a draft return: PATCH
+  /api/v1/returns/<code>/measure-values/<measure>/, where <measure> is the measure's
+  id (its lineage, the same in every version of the plan). The write goes through
+  services.return_section_save, so the RAG is recalculated and the history kept.
+  Send the section's ``revision`` (from the return or the measure value) to make sure
+  nobody saved the section since you read it: a stale revision gets 409 Conflict.
+  Without it, the current revision is used.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.roles import Capability
+from csp_portal.lib.access import access_for
+from performance.dashboard_selectors import parse_period
+from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection
+from performance.permissions import can_edit_return, can_view_return
+from performance.services import ConcurrentEditError, return_section_save
+from priorities.models import Measure
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+
+# Serializers ------------------------------------------------------------------------
+
+
+class RagField(serializers.ChoiceField):
+    """A traffic light: red, amber, green, or empty when not rated."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[*Rag.choices, ("", "Not rated")], **kwargs)
+
+
+class RagFieldExtension(OpenApiSerializerFieldExtension):
+    """Every RAG field refers to one "Rag" schema, instead of an enum per field name."""
+
+    target_class = RagField
+
+    def map_serializer_field(self, auto_schema, direction):
+        component = ResolvedComponent(
+            name="Rag",
+            type=ResolvedComponent.SCHEMA,
+            object="Rag",
+            schema={
+                "type": "string",
+                "enum": [*Rag.values, ""],
+                "description": "A traffic light: red, amber or green; empty when not rated.",
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+class MeasureValueSerializer(serializers.ModelSerializer):
+    measure = serializers.UUIDField(
+        source="measure.lineage",
+        read_only=True,
+        help_text="The measure's id: the same in every version of the plan. Use it in the measure value's URL.",
+    )
+    measure_code = serializers.CharField(source="measure.code", read_only=True)
+    measure_title = serializers.CharField(source="measure.title", read_only=True)
+    unit = serializers.ChoiceField(
+        source="measure.unit", choices=Measure.Unit.choices, read_only=True
+    )
+    polarity = serializers.ChoiceField(
+        source="measure.polarity", choices=Measure.Polarity.choices, read_only=True
+    )
+    calculated_rag = RagField(read_only=True)
+
+    class Meta:
+        model = MeasureValue
+        fields = [
+            "measure",
+            "measure_code",
+            "measure_title",
+            "unit",
+            "polarity",
+            "value",
+            "ytd_value",
+            "target",
+            "national_comparator",
+            "note",
+            "no_data",
+            "no_data_reason",
+            "calculated_rag",
+            "direction",
+        ]
+        read_only_fields = fields
+
+
+class MeasureValueResultSerializer(MeasureValueSerializer):
+    """A measure value with its section's revision and suggested RAG (after a write)."""
+
+    priority_code = serializers.CharField(source="section.priority.code", read_only=True)
+    section_revision = serializers.IntegerField(
+        source="section.revision",
+        read_only=True,
+        help_text="Send this as ``revision`` with your next change to this section.",
+    )
+    section_suggested_rag = RagField(
+        source="section.suggested_rag",
+        read_only=True,
+        help_text="What the section's measures now suggest.",
+    )
+
+    class Meta(MeasureValueSerializer.Meta):
+        fields = [
+            "priority_code",
+            *MeasureValueSerializer.Meta.fields,
+            "section_revision",
+            "section_suggested_rag",
+        ]
+        read_only_fields = fields
+
+
+class ReturnSectionSerializer(serializers.ModelSerializer):
+    priority_code = serializers.CharField(source="priority.code", read_only=True)
+    priority_title = serializers.CharField(source="priority.title", read_only=True)
+    measure_values = MeasureValueSerializer(source="values", many=True, read_only=True)
+    assessed_rag = RagField(read_only=True, help_text="The officer's overall assessment.")
+    suggested_rag = RagField(read_only=True, help_text="What the measures suggest.")
+
+    class Meta:
+        model = ReturnSection
+        fields = [
+            "priority_code",
+            "priority_title",
+            "sponsor",
+            "lead_officer",
+            "summary",
+            "milestones_reached",
+            "milestones_missed",
+            "prospects",
+            "assessed_rag",
+            "rag_statement",
+            "rag_justification",
+            "suggested_rag",
+            "revision",
+            "measure_values",
+        ]
+        read_only_fields = fields
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:return-detail", lookup_field="code", read_only=True
+    )
+    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True)
+    period = serializers.CharField(
+        source="period.slug", read_only=True, help_text="The quarter, for example 2013-q2."
+    )
+    period_label = serializers.CharField(source="period.label", read_only=True)
+    submission_deadline = serializers.DateField(source="period.submission_deadline", read_only=True)
+    queried = serializers.SerializerMethodField(
+        help_text="Reopened by a query from the PCC office, not yet approved again."
+    )
+
+    class Meta:
+        model = PerformanceReturn
+        fields = [
+            "url",
+            "code",
+            "partnership",
+            "partnership_name",
+            "period",
+            "period_label",
+            "submission_deadline",
+            "status",
+            "queried",
+            "submitted_at",
+            "approved_at",
+        ]
+        read_only_fields = fields
+
+    def get_queried(self, obj: PerformanceReturn) -> bool:
+        return obj.open_query_id is not None
+
+
+class ReturnDetailSerializer(ReturnSerializer):
+    sections = ReturnSectionSerializer(many=True, read_only=True)
+
+    class Meta(ReturnSerializer.Meta):
+        fields = [*ReturnSerializer.Meta.fields, "sections"]
+        read_only_fields = fields
+
+
+class MeasureValueUpdateSerializer(serializers.Serializer):
+    """The fields an officer may change; send only those you change."""
+
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, required=False
+    )
+    ytd_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, required=False
+    )
+    national_comparator = serializers.DecimalField(
+        max_digits=14, decimal_places=2, allow_null=True, required=False
+    )
+    note = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    no_data = serializers.BooleanField(required=False)
+    no_data_reason = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    revision = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The section revision your change is based on; omit to use the current one.",
+    )
+
+    def to_internal_value(self, data: Any) -> dict:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["This field is not known, or cannot be changed."] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict) -> dict:
+        changes = {k: v for k, v in attrs.items() if k != "revision"}
+        if not changes:
+            raise serializers.ValidationError(
+                "Send at least one of value, ytd_value, national_comparator, note, no_data, no_data_reason."
+            )
+        measure = self.context.get("measure")
+        if measure is not None and measure.unit == Measure.Unit.PERCENTAGE:
+            errors = {
+                name: ["A percentage must be between 0 and 100."]
+                for name in ("value", "ytd_value", "national_comparator")
+                if attrs.get(name) is not None and not 0 <= attrs[name] <= 100
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    revision = serializers.IntegerField(help_text="The section's current revision.")
+
+
+# Reads ------------------------------------------------------------------------------
+
+
+def returns_visible_to(user: Any) -> QuerySet[PerformanceReturn]:
+    """Every return the person may see, in any partnership."""
+    access = access_for(user)
+    returns = PerformanceReturn.objects.select_related("partnership", "period")
+    if access.is_site_admin:
+        return returns
+    working = access.partnership_filter(Capability.VIEW_WORKING_PAPERS, prefix="partnership__")
+    published = access.partnership_filter(Capability.VIEW_PUBLISHED, prefix="partnership__")
+    return returns.filter(working | (published & Q(status=PerformanceReturn.Status.APPROVED)))
+
+
+def _sections_prefetch() -> Prefetch:
+    return Prefetch(
+        "sections",
+        queryset=ReturnSection.objects.select_related("priority")
+        .prefetch_related(
+            Prefetch(
+                "values",
+                queryset=MeasureValue.objects.select_related("measure").order_by(
+                    "measure__order", "measure__code"
+                ),
+            )
+        )
+        .order_by("order"),
+    )
+
+
+_LIST_PARAMETERS = [
+    OpenApiParameter("partnership", str, description="A partnership's slug."),
+    OpenApiParameter("period", str, description="A quarter, for example 2013-q2."),
+    OpenApiParameter(
+        "status", str, enum=[s.value for s in PerformanceReturn.Status], description="Status."
+    ),
+]
+_MEASURE_PARAMETER = OpenApiParameter(
+    "measure",
+    OpenApiTypes.UUID,
+    OpenApiParameter.PATH,
+    description="The measure's id (the ``measure`` of a measure value).",
+)
+_ERRORS = {
+    400: OpenApiResponse(description="Field errors, keyed by field name."),
+    403: OpenApiResponse(description="The return is not a draft, or you cannot change it."),
+    404: OpenApiResponse(description="No such return or measure, or not one you can see."),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Quarterly returns you can see",
+        parameters=_LIST_PARAMETERS,
+    ),
+    retrieve=extend_schema(summary="A quarterly return with its sections and measure values"),
+)
+class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "code"
+    lookup_value_regex = UUID_PATTERN
+    serializer_class = ReturnSerializer
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return ReturnDetailSerializer
+        return ReturnSerializer
+
+    def get_queryset(self) -> QuerySet[PerformanceReturn]:
+        returns = returns_visible_to(self.request.user).order_by(
+            "partnership__name", "-period__financial_year", "-period__quarter"
+        )
+        params = self.request.query_params
+        if params.get("partnership"):
+            returns = returns.filter(partnership__slug=params["partnership"])
+        if "period" in params:
+            period = parse_period(params["period"])
+            if period is None:
+                raise exceptions.ValidationError(
+                    {"period": ["Give the quarter as year and quarter, for example 2013-q2."]}
+                )
+            returns = returns.filter(period__financial_year=period[0], period__quarter=period[1])
+        if params.get("status"):
+            if params["status"] not in PerformanceReturn.Status.values:
+                raise exceptions.ValidationError(
+                    {"status": [f"Choose one of {', '.join(PerformanceReturn.Status.values)}."]}
+                )
+            returns = returns.filter(status=params["status"])
+        return returns
+
+    def _return(self, code: str, *, prefetch: bool = False) -> PerformanceReturn:
+        """The return, or 404 if unknown or the person has no role in its partnership,
+        or 403 if they have but may not see it."""
+        try:
+            code_uuid = uuid.UUID(str(code))
+        except ValueError as exc:
+            raise exceptions.NotFound() from exc
+        returns = PerformanceReturn.objects.select_related("partnership", "period")
+        if prefetch:
+            returns = returns.prefetch_related(_sections_prefetch())
+        ret = returns.filter(code=code_uuid).first()
+        if ret is None or not access_for(self.request.user).has_standing(ret.partnership):
+            raise exceptions.NotFound()
+        decision = can_view_return(self.request.user, ret)
+        if not decision:
+            raise exceptions.PermissionDenied(decision.reason)
+        return ret
+
+    def get_object(self) -> PerformanceReturn:
+        return self._return(self.kwargs["code"], prefetch=True)
+
+    @extend_schema(
+        summary="The measure values of a return",
+        responses={200: MeasureValueResultSerializer(many=True), **_ERRORS},
+    )
+    @action(detail=True, methods=["get"], url_path="measure-values", url_name="measure-values")
+    def measure_values(self, request: Request, code: str | None = None) -> Response:
+        ret = self._return(code)
+        values = (
+            MeasureValue.objects.filter(section__performance_return=ret)
+            .select_related("measure", "section__priority")
+            .order_by("section__order", "measure__order", "measure__code")
+        )
+        return Response(MeasureValueResultSerializer(values, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="One measure value of a return",
+        parameters=[_MEASURE_PARAMETER],
+        responses={200: MeasureValueResultSerializer, **_ERRORS},
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Change a measure value of a draft return (officers and managers)",
+        parameters=[_MEASURE_PARAMETER],
+        request=MeasureValueUpdateSerializer,
+        responses={
+            200: MeasureValueResultSerializer,
+            **_ERRORS,
+            409: OpenApiResponse(
+                response=ConflictSerializer,
+                description="Someone saved the section after the revision you sent.",
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get", "patch"],
+        url_path=rf"measure-values/(?P<measure>{UUID_PATTERN})",
+        url_name="measure-value",
+    )
+    def measure_value(
+        self, request: Request, code: str | None = None, measure: str | None = None
+    ) -> Response:
+        ret = self._return(code)
+        mv = (
+            MeasureValue.objects.select_related("measure", "section__priority")
+            .filter(section__performance_return=ret, measure__lineage=uuid.UUID(measure))
+            .first()
+        )
+        if mv is None:
+            raise exceptions.NotFound("This return has no measure with that id.")
+        if request.method == "GET":
+            return Response(MeasureValueResultSerializer(mv).data)
+
+        decision = can_edit_return(request.user, ret)
+        if not decision:
+            raise exceptions.PermissionDenied(decision.reason)
+        serializer = MeasureValueUpdateSerializer(
+            data=request.data, context={"measure": mv.measure}
+        )
+        serializer.is_valid(raise_exception=True)
+        changes = dict(serializer.validated_data)
+        section = mv.section
+        revision = changes.pop("revision", section.revision)
+        try:
+            return_section_save(
+                section=section,
+                revision=revision,
+                fields={},
+                values={mv.pk: changes},
+                by=request.user,
+            )
+        except ConcurrentEditError as exc:
+            current = ReturnSection.objects.values_list("revision", flat=True).get(pk=section.pk)
+            return Response(
+                {"detail": " ".join(exc.messages), "revision": current},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc) or None) from exc
+        except DjangoValidationError as exc:
+            return Response(_field_errors(exc, mv.pk), status=status.HTTP_400_BAD_REQUEST)
+        mv = MeasureValue.objects.select_related("measure", "section__priority").get(pk=mv.pk)
+        return Response(MeasureValueResultSerializer(mv).data)
+
+
+def _field_errors(exc: DjangoValidationError, value_id: int) -> dict[str, list[str]]:
+    """The service's errors ("value-<id>-<field>" or a section field) by API field name."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    prefix = f"value-{value_id}-"
+    errors: dict[str, list[str]] = {}
+    for key, messages in exc.message_dict.items():
+        name = key[len(prefix) :] if key.startswith(prefix) else key
+        errors.setdefault(name, []).extend(messages)
+    return errors

@@ -1,0 +1,192 @@
+"""The partnership performance dashboard and the PCC force-area overview."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.roles import Capability
+from csp_portal.lib.access import access_for, get_partnership_for_user
+from csp_portal.lib.charts import Series, line_chart
+from performance import exchange
+from performance.dashboard_selectors import (
+    SORTS,
+    STATUSES,
+    Dashboard,
+    MeasureTrend,
+    dashboard_for,
+    force_areas_with_overview,
+    format_number,
+    overview_for,
+    parse_period,
+    period_label,
+    rag_tag,
+    trend_summary,
+)
+from performance.permissions import can_edit_return, can_view_overview
+from priorities.models import Measure
+
+TARGET_COLOUR = "#0b0c0c"
+
+
+def _chart(trend: MeasureTrend, index: int) -> str:
+    unit = trend.measure.unit
+
+    def axis_format(value: float) -> str:
+        text = format_number(value, unit)
+        return text
+
+    return line_chart(
+        chart_id=f"trend-{index}",
+        title=f"{trend.measure.code} {trend.measure.title}: value and target by quarter",
+        description=trend.summary,
+        labels=[p.short_label for p in trend.points],
+        series=[
+            Series("Value", [p.value for p in trend.points]),
+            Series(
+                "Target", [p.target for p in trend.points], style="dashed", colour=TARGET_COLOUR
+            ),
+        ],
+        format_value=axis_format,
+    )
+
+
+def _table_rows(trend: MeasureTrend, working_papers: bool) -> list[dict]:
+    unit = trend.measure.unit
+    missing = {
+        "no_return": "No return" if working_papers else "No approved return",
+        "not_measured": "Not measured in this quarter",
+    }
+    rows = []
+    for point in trend.points:
+        if point.state == "value":
+            value = format_number(point.value, unit) if point.value is not None else "No value"
+        elif point.state == "no_data":
+            value = f"No data: {point.no_data_reason}" if point.no_data_reason else "No data"
+        else:
+            value = missing[point.state]
+        rows.append(
+            {
+                "label": point.label,
+                "value": value,
+                "target": format_number(point.target, unit) or "No target",
+                "rag": rag_tag(point.rag) if point.state == "value" else None,
+            }
+        )
+    return rows
+
+
+def dashboard(request: HttpRequest, partnership: str) -> HttpResponse:
+    partnership_obj = get_partnership_for_user(request, partnership, Capability.VIEW_PUBLISHED)
+    access = access_for(request.user)
+    requested = parse_period(request.GET.get("period"))
+    data: Dashboard = dashboard_for(
+        user=request.user, partnership=partnership_obj, period=requested
+    )
+    working_papers = access.has(Capability.VIEW_WORKING_PAPERS, partnership_obj)
+    index = 0
+    for priority in data.priorities:
+        for trend in priority.measures:
+            index += 1
+            trend.summary = trend_summary(trend)
+            trend.chart = _chart(trend, index)
+            trend.rows = _table_rows(trend, working_papers)
+            trend.unit_label = Measure.Unit(trend.measure.unit).label
+    can_upload = bool(data.chosen and can_edit_return(request.user, data.chosen))
+    return render(
+        request,
+        "performance/dashboard.html",
+        {
+            "partnership": partnership_obj,
+            "capabilities": access.capabilities(partnership_obj),
+            "dashboard": data,
+            "working_papers": working_papers,
+            "requested_label": period_label(requested) if requested else "",
+            "can_upload": can_upload,
+            "chosen_slug": data.chosen.period.slug if data.chosen else "",
+        },
+    )
+
+
+# The force-area overview ------------------------------------------------------------
+
+
+def _force_area_for(request: HttpRequest, slug: str):
+    from partnerships.models import ForceArea
+
+    force_area = get_object_or_404(ForceArea, slug=slug)
+    # Force areas are public reference data, so a person without the overview gets a
+    # 403 with the reason rather than a 404.
+    decision = can_view_overview(request.user, force_area)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    return force_area
+
+
+def _overview_filters(request: HttpRequest) -> dict:
+    status = request.GET.get("status", "")
+    sort = request.GET.get("sort", "name")
+    return {
+        "period": parse_period(request.GET.get("period")),
+        "status": status if status in STATUSES else "",
+        "overdue_only": request.GET.get("overdue") == "1",
+        "sort": sort if sort in SORTS else "name",
+    }
+
+
+def overview(request: HttpRequest, force_area: str) -> HttpResponse:
+    force_area_obj = _force_area_for(request, force_area)
+    filters = _overview_filters(request)
+    data = overview_for(force_area=force_area_obj, **filters)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["period"] = data.period.slug
+    return render(
+        request,
+        "performance/overview.html",
+        {
+            "overview": data,
+            "force_area": force_area_obj,
+            "filters": filters,
+            "statuses": [(k, v[0]) for k, v in STATUSES.items()],
+            "sorts": list(SORTS.items()),
+            "query": query.urlencode(),
+            "filtered": bool(filters["status"] or filters["overdue_only"]),
+            "deadline_passed": timezone.localdate() > data.period.submission_deadline,
+        },
+    )
+
+
+def overview_download(request: HttpRequest, force_area: str, fmt: str) -> HttpResponse:
+    force_area_obj = _force_area_for(request, force_area)
+    data = overview_for(force_area=force_area_obj, **_overview_filters(request))
+    if fmt == "csv":
+        body, content_type = exchange.overview_csv(data), exchange.CSV_CONTENT_TYPE
+    else:
+        body, content_type = exchange.overview_xlsx(data), exchange.XLSX_CONTENT_TYPE
+    return exchange_response(body, content_type, exchange.overview_filename(data, fmt))
+
+
+def force_areas(request: HttpRequest) -> HttpResponse:
+    """Where the "Force area overview" navigation item leads: the person's force area,
+    or a choice when they review more than one."""
+    areas = list(force_areas_with_overview(user=request.user))
+    if not areas:
+        raise PermissionDenied(
+            "Only the Police and Crime Commissioner's office can see the force-area overview."
+        )
+    if len(areas) == 1:
+        return redirect("performance:overview", force_area=areas[0].slug)
+    return render(request, "performance/overview.html", {"areas": areas, "choose": True})
+
+
+def exchange_response(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    if "/" in filename or '"' in filename:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Working papers: not for shared caches or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response

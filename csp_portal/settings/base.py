@@ -30,7 +30,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
-# GOV.UK style: "21 June 2019".
+# GOV.UK style: "21 June 2019" (csp_portal/formats/en_GB overrides Django's en-GB formats).
+FORMAT_MODULE_PATH = ["csp_portal.formats"]
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, g:ia"
 SHORT_DATE_FORMAT = "j M Y"

@@ -46,9 +46,7 @@ def test_someone_with_no_role_is_not_offered_the_partnerships_link(db, client):
     assert "You do not have a role in any partnership yet." in html
 
 
-@pytest.mark.parametrize(
-    "persona", ["viewer", "officer", "manager", "pcc_reviewer", "panel_member"]
-)
+@pytest.mark.parametrize("persona", ["viewer", "officer", "manager", "panel_member"])
 def test_someone_with_a_role_is_offered_partnerships_but_not_site_administration(
     world, client_for, persona
 ):
@@ -57,9 +55,15 @@ def test_someone_with_a_role_is_offered_partnerships_but_not_site_administration
     assert _nav_links(response.content.decode()) == ["Partnerships"]
 
 
+def test_the_pcc_office_is_also_offered_the_force_area_overview(world, client_for):
+    response = client_for("pcc_reviewer").get(reverse("home"))
+    assert _nav(response) == ["Partnerships", "Force area overview"]
+    assert _nav_links(response.content.decode()) == ["Partnerships", "Force area overview"]
+
+
 def test_a_site_administrator_is_offered_site_administration(world, client_for):
     response = client_for("site_admin").get(reverse("home"))
-    assert _nav(response) == ["Partnerships", "Site administration"]
+    assert _nav(response) == ["Partnerships", "Force area overview", "Site administration"]
 
 
 def test_staff_without_a_role_see_only_site_administration(db, client):

@@ -3,7 +3,13 @@ adds its write endpoints (one APIView per action) to ``urlpatterns``."""
 
 from rest_framework.routers import DefaultRouter
 
+from priorities.api import ActionViewSet, MeasureViewSet, PlanViewSet, PriorityViewSet
+
 router = DefaultRouter()
+router.register("plans", PlanViewSet, basename="plan")
+router.register("priorities", PriorityViewSet, basename="priority")
+router.register("actions", ActionViewSet, basename="action")
+router.register("measures", MeasureViewSet, basename="measure")
 
 app_name = "api"
 urlpatterns = router.urls

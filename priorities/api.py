@@ -203,7 +203,10 @@ class _PlanContentViewSet(viewsets.ReadOnlyModelViewSet):
         return obj
 
     def get_object(self) -> Any:
-        lookup = _uuid(self.kwargs[self.lookup_field], "lookup")
+        try:
+            lookup = uuid.UUID(str(self.kwargs[self.lookup_field]))
+        except ValueError as exc:
+            raise exceptions.NotFound() from exc
         model = self.get_serializer_class().Meta.model
         related = self._plan_field("partnership__force_area")
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -98,10 +98,7 @@ class NumberField(forms.DecimalField):
     def to_python(self, value: Any) -> Decimal | None:
         if isinstance(value, str):
             value = value.strip().replace(",", "").replace("£", "").rstrip("%").strip()
-        try:
-            return super().to_python(value)
-        except InvalidOperation as exc:  # pragma: no cover - DecimalField turns these into errors
-            raise forms.ValidationError(self.error_messages["invalid"]) from exc
+        return super().to_python(value)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # No HTML min/max/step: the server says what is wrong, next to the field.
@@ -117,7 +114,13 @@ def plain_number(value: Decimal | None) -> str:
 
 
 def _radios(choices: Any, **kwargs: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **kwargs)
+    field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **kwargs)
+    field.error_messages["invalid_choice"] = (
+        field.error_messages["required"]
+        if field.required
+        else f"Choose one of the options for {field.label}"
+    )
+    return field
 
 
 # Plan -------------------------------------------------------------------------------
@@ -182,6 +185,7 @@ class PriorityForm(GovukFormMixin, forms.Form):
         required=False,
         empty_label="Not chosen",
         help_text="The member organisation that sponsors the priority",
+        error_messages={"invalid_choice": "Choose a sponsor agency from the list"},
     )
     lead_officer = forms.CharField(
         label="Lead officer (optional)",
@@ -194,6 +198,10 @@ class PriorityForm(GovukFormMixin, forms.Form):
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose objectives of the force area's Police and Crime Plan",
+            "invalid_pk_value": "Choose objectives of the force area's Police and Crime Plan",
+        },
     )
 
     def __init__(
@@ -447,6 +455,7 @@ class ActionForm(ActionProgressForm):
         label="Lead organisation or group (optional)",
         required=False,
         help_text="A member organisation or one of the partnership's boards and groups",
+        error_messages={"invalid_choice": "Choose a lead from the list, or type it below"},
     )
     lead_text = forms.CharField(
         label="Or type the lead (optional)",

@@ -624,11 +624,19 @@ def _action_form(request: HttpRequest, plan: Plan, action: Action | None = None)
             "progress_note": action.progress_note,
             "completed_on": action.completed_on,
         }
+    organisations = selectors.member_organisations(partnership=plan.partnership)
+    boards = selectors.partnership_boards(partnership=plan.partnership)
+    # The current lead stays a choice even if it has since left the partnership.
+    if (
+        action is not None
+        and action.lead_organisation
+        and action.lead_organisation not in organisations
+    ):
+        organisations.append(action.lead_organisation)
+    if action is not None and action.lead_board and action.lead_board not in boards:
+        boards.append(action.lead_board)
     return forms.ActionForm(
-        request.POST or None,
-        initial=initial,
-        organisations=selectors.member_organisations(partnership=plan.partnership),
-        boards=selectors.partnership_boards(partnership=plan.partnership),
+        request.POST or None, initial=initial, organisations=organisations, boards=boards
     )
 
 

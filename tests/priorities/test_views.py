@@ -241,7 +241,7 @@ def test_it_refuses_a_sponsor_that_is_not_a_member(world, client_for, draft, mem
         url("priority_create", world, code=draft.code),
         {"code": "A", "title": "Priority", "sponsor": members["stranger"].pk},
     )
-    assert 'id="id_sponsor-error"' in text(response)
+    assert 'href="#id_sponsor">Choose a sponsor agency from the list' in text(response)
     assert not draft.priorities.exists()
 
 
@@ -460,7 +460,7 @@ def test_it_refuses_an_organisation_that_is_not_a_member(world, client_for, draf
         url("action_create", world, uid=priority.uid),
         ACTION | {"lead": f"org:{members['stranger'].pk}"},
     )
-    assert 'id="id_lead-error"' in text(response)
+    assert 'href="#id_lead">Choose a lead from the list, or type it below' in text(response)
     assert not priority.actions.exists()
 
 
@@ -896,3 +896,20 @@ def test_it_does_not_reach_a_plan_through_another_partnership(world, client_for)
     plan = adopted_plan(world.neighbour)
     response = client_for("officer").get(url("detail", world, code=plan.code))
     assert response.status_code == 404
+
+
+def test_it_keeps_an_action_s_lead_that_has_left_the_partnership(world, client_for, draft):
+    former = OrganisationFactory(name="Former member")
+    action = ActionFactory(
+        priority=PriorityFactory(plan=draft, code="A"), lead_text="", lead_organisation=former
+    )
+    client = client_for("officer")
+    page = text(client.get(url("action_edit", world, code=action.code)))
+    assert f'<option value="org:{former.pk}" selected>Former member</option>' in page
+    response = client.post(
+        url("action_edit", world, code=action.code),
+        ACTION | {"lead": f"org:{former.pk}", "status": "in_progress"},
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.lead_organisation, action.status) == (former, "in_progress")

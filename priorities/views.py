@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
@@ -713,7 +712,6 @@ def action_edit(request: HttpRequest, partnership: str, code: UUID) -> HttpRespo
             ),
             button="Save",
             cancel_url=_plan_url(plan, f"action-{action.code}"),
-            today=timezone.localdate(),
         ),
     )
 

@@ -4,8 +4,13 @@ adds its write endpoints (one APIView per action) to ``urlpatterns``."""
 from rest_framework.routers import DefaultRouter
 
 from performance.api import ReturnViewSet
+from priorities.api import ActionViewSet, MeasureViewSet, PlanViewSet, PriorityViewSet
 
 router = DefaultRouter()
+router.register("plans", PlanViewSet, basename="plan")
+router.register("priorities", PriorityViewSet, basename="priority")
+router.register("actions", ActionViewSet, basename="action")
+router.register("measures", MeasureViewSet, basename="measure")
 router.register("returns", ReturnViewSet, basename="return")
 
 app_name = "api"

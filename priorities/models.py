@@ -111,7 +111,9 @@ class Plan(CodedModel):
         return self.partnership_id
 
 
-class Priority(CodedModel):
+class Priority(BaseModel):
+    # ``code`` is the plan's own code ("A", "1"), so the URL identifier is ``uid``.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
     code = models.CharField(_("code"), max_length=10, help_text=_("For example A or 1."))
     title = models.CharField(_("title"), max_length=300)
@@ -256,7 +258,7 @@ class Action(CodedModel):
         )
 
 
-class Measure(CodedModel):
+class Measure(BaseModel):
     class Unit(models.TextChoices):
         COUNT = "count", _("Count")
         PERCENTAGE = "percentage", _("Percentage")
@@ -271,6 +273,8 @@ class Measure(CodedModel):
         LEVEL = "level", _("Each quarter should reach the annual target")
         TOTAL = "total", _("The annual target is a total for the year")
 
+    # ``code`` is the plan's own code ("(i)"), so the URL identifier is ``uid``.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="measures")
     lineage = models.UUIDField(
         default=uuid.uuid4,

@@ -82,6 +82,14 @@ def plan_update(*, plan: Plan, data: dict[str, Any], by: User) -> Plan:
 
 
 @transaction.atomic
+def plan_delete(*, plan: Plan, by: User) -> None:
+    """Delete a draft plan. Adopted and superseded plans are the record, so they stay."""
+    can_edit_plan(by, plan).raise_if_denied()
+    plan._history_user = by
+    plan.delete()
+
+
+@transaction.atomic
 def plan_adopt(*, plan: Plan, by: User) -> Plan:
     can_adopt_plan(by, plan).raise_if_denied()
     if not plan.priorities.exists():
@@ -108,6 +116,8 @@ def plan_refresh(
 
     By default the refreshed plan rolls on a year (2013/14–2015/16 becomes
     2014/15–2016/17). Measures keep their lineage; action progress is carried over.
+    Targets are copied for the years the new plan covers (a year it does not cover could
+    be neither used nor edited).
     """
     can_refresh_plan(by, plan).raise_if_denied()
     new = Plan(
@@ -191,6 +201,7 @@ def plan_refresh(
                         value=t.value,
                     )
                     for t in old_measure.targets.all()
+                    if new.covers(t.financial_year)
                 ]
             )
     return new

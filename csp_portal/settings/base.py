@@ -274,6 +274,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanStatusEnum": "priorities.models.Plan.Status",
+        "ActionStatusEnum": "priorities.models.Action.Status",
+        "ReturnStatusEnum": "performance.models.PerformanceReturn.Status",
+    },
 }
 
 # LOGGING

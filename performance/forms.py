@@ -69,6 +69,11 @@ class NumberField(forms.DecimalField):
         return {}
 
 
+def _plain(value: Decimal | None) -> str | None:
+    """A stored number as it was typed: 2162.00 -> "2162", 88.50 -> "88.5"."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 def _number_errors(what: str) -> dict[str, str]:
     return {
         "invalid": _("%(what)s must be a number, like 2162 or 88.5") % {"what": what},
@@ -105,9 +110,9 @@ class MeasureValueForm(GovukFormMixin, forms.Form):
         kwargs.setdefault(
             "initial",
             {
-                "value": row.value,
-                "ytd_value": row.ytd_value,
-                "national_comparator": row.national_comparator,
+                "value": _plain(row.value),
+                "ytd_value": _plain(row.ytd_value),
+                "national_comparator": _plain(row.national_comparator),
                 "note": row.note,
                 "no_data": row.no_data,
                 "no_data_reason": row.no_data_reason,

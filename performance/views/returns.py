@@ -572,7 +572,7 @@ def return_query(request: HttpRequest, partnership: str, code: Any) -> HttpRespo
     form = QueryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            performance_return_query(
+            ret = performance_return_query(
                 performance_return=ret, by=request.user, comment=form.cleaned_data["comment"]
             )
         except ValidationError as exc:
@@ -589,7 +589,13 @@ def return_query(request: HttpRequest, partnership: str, code: Any) -> HttpRespo
                 f"Your query has been sent. The {ret.period.label} return is open again for "
                 f"{ret.partnership.name} to answer it.",
             )
-            return redirect(_detail_url(ret))
+            # Reopened, the return is a working paper again: people who read only published
+            # returns see it once it has been signed off again.
+            if can_view_return(request.user, ret):
+                return redirect(_detail_url(ret))
+            return redirect(
+                reverse("performance:return_list", kwargs={"partnership": ret.partnership.slug})
+            )
     return render(request, "performance/returns/query.html", _context(request, ret, form=form))
 
 

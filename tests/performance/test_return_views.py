@@ -429,7 +429,7 @@ def test_save_and_come_back_later_keeps_partial_work(world, officer, ret):
     assert section.assessed_rag == ""  # nothing else was required to save
     html = text(client.get(page_url("return_section", ret, priority="A")))
     assert textarea_value(html, "summary") == "Half written"
-    assert field_value(html, f"value-{mv.pk}-value") == "2162.00"
+    assert field_value(html, f"value-{mv.pk}-value") == "2162"
 
 
 def test_save_and_continue_goes_to_the_next_priority_then_the_task_list(world, officer, ret):
@@ -840,8 +840,10 @@ def test_the_pcc_office_queries_an_approved_return_which_reopens_with_the_query(
     html = text(client.post(url, {"comment": "  "}))
     assert "Enter your query" in html
     assert 'id="id_comment-error"' in html
-    response = client.post(url, {"comment": "Why did A(i) fall so sharply?"})
-    assert response["Location"] == page_url("return_detail", ret)
+    response = client.post(url, {"comment": "Why did A(i) fall so sharply?"}, follow=True)
+    # Reopened, it is a working paper again: the reviewer lands on the list, told why.
+    assert response.redirect_chain == [(list_url(world.home), 302)]
+    assert "Your query has been sent" in text(response)
     ret.refresh_from_db()
     assert ret.status == Status.DRAFT
     assert ret.open_query.kind == ReturnEvent.Kind.QUERIED

@@ -546,6 +546,26 @@ def test_the_default_statement_is_filled_in_for_the_colour_chosen(world, officer
     assert section.rag_statement == "AMBER – NDAP faces another year of change"
 
 
+def test_changing_the_colour_replaces_the_standard_statement_but_not_an_own_one(
+    world, officer, ret
+):
+    section = section_of(ret)
+    client = signed_in(officer)
+    url = page_url("return_section", ret, priority="A")
+    client.post(url, section_form_data(section, assessed_rag="green"))
+    section.refresh_from_db()
+    assert section.rag_statement.startswith("GREEN")
+    # The page now shows "GREEN – …" pre-filled; the officer changes the colour only.
+    client.post(url, section_form_data(section, assessed_rag="amber"))
+    section.refresh_from_db()
+    assert section.rag_statement.startswith("AMBER – target causing concern")
+    client.post(url, section_form_data(section, rag_statement="AMBER – our own words"))
+    section.refresh_from_db()
+    client.post(url, section_form_data(section, assessed_rag="red"))
+    section.refresh_from_db()
+    assert (section.assessed_rag, section.rag_statement) == ("red", "AMBER – our own words")
+
+
 def test_a_second_person_saving_from_a_stale_page_is_refused_and_keeps_their_input(world, ret):
     alice = signed_in(world.person("officer"))
     bob = signed_in(world.person("manager"))

@@ -70,9 +70,9 @@ def approved_return(w, **plan) -> PerformanceReturn:
     return performance_return_approve(performance_return=ret, by=w.person("manager"))
 
 
-def resubmitted_return(w) -> PerformanceReturn:
+def resubmitted_return(w, **plan) -> PerformanceReturn:
     """Submitted, returned with a comment, corrected and submitted again: two versions."""
-    ret = submitted_return(w)
+    ret = submitted_return(w, **plan)
     performance_return_send_back(
         performance_return=ret, by=w.person("manager"), comment="Please explain the rise."
     )
@@ -80,21 +80,22 @@ def resubmitted_return(w) -> PerformanceReturn:
     return performance_return_submit(performance_return=ret, by=w.person("officer"))
 
 
-def completed_draft(w) -> PerformanceReturn:
-    ret = draft_return(w)
+def completed_draft(w, **plan) -> PerformanceReturn:
+    ret = draft_return(w, **plan)
     complete(ret, w.person("officer"))
     return ret
 
 
 def _build(state):
     def setup(w):
-        w.ret = state(w)
+        # The smallest plan will do: the matrix is about who, not how much.
+        w.ret = state(w, priorities=1, measures=1)
 
     return setup
 
 
 def _plan_only(w):
-    adopted_plan(w.home)
+    adopted_plan(w.home, priorities=1, measures=1)
 
 
 def url(name: str, **extra):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from performance.models import (
+    DEFAULT_RAG_STATEMENTS,
     MeasureValue,
     PerformanceReturn,
     Rag,
@@ -287,7 +288,10 @@ def return_section_save(
             mv._history_user = by
             mv.save(update_fields=[*VALUE_FIELDS, "calculated_rag", "direction", "updated_at"])
 
-    if section.assessed_rag and not section.rag_statement.strip():
+    # An empty statement, or the standard statement of another colour (left over from an
+    # earlier choice), becomes the standard statement of the colour chosen.
+    statement = section.rag_statement.strip()
+    if section.assessed_rag and (not statement or statement in DEFAULT_RAG_STATEMENTS.values()):
         section.rag_statement = _default_statement(section.assessed_rag)
     if section.disagrees and not section.rag_justification.strip():
         errors["rag_justification"] = _(
@@ -307,8 +311,6 @@ def return_section_save(
 
 
 def _default_statement(rag: str) -> str:
-    from performance.models import DEFAULT_RAG_STATEMENTS
-
     return DEFAULT_RAG_STATEMENTS[Rag(rag)]
 
 

@@ -106,3 +106,22 @@ def tag(text: Any, colour: str = "grey") -> str:
         _TAG_COLOURS.get(str(colour), "govuk-tag--grey"),
         text,
     )
+
+
+# RAG colours (and Blue for completed actions) as GOV.UK tags: the word is always shown.
+_RAG_TAGS = {
+    "red": ("Red", "red"),
+    "amber": ("Amber", "amber"),
+    "green": ("Green", "green"),
+    "blue": ("Blue", "blue"),
+}
+
+
+@register.simple_tag
+def rag_tag(rag: Any, empty: str = "Not rated") -> str:
+    """{% rag_tag "amber" %} -> an orange tag reading "Amber"; no rating -> grey "Not rated"."""
+    key = str(getattr(rag, "value", rag) or "").strip().lower()
+    if key in _RAG_TAGS:
+        label, colour = _RAG_TAGS[key]
+        return tag(label, colour)
+    return tag(empty, "grey")

@@ -1,0 +1,165 @@
+"""Reads about quarterly returns that span relations.
+
+Each returns pre-joined rows, so the return pages run a fixed number of queries whatever
+the number of priorities, measures or events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.roles import Capability
+from csp_portal.lib.access import access_for
+from performance.models import (
+    MeasureValue,
+    PerformanceReturn,
+    ReportingPeriod,
+    ReturnEvent,
+    ReturnSection,
+    ReturnVersion,
+    quarter_dates,
+)
+from priorities.models import Plan
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from partnerships.models import Partnership
+
+Status = PerformanceReturn.Status
+
+# Query-string sort keys of the returns list -> ordering.
+RETURN_SORTS = {
+    "-period": ("-period__financial_year", "-period__quarter"),
+    "period": ("period__financial_year", "period__quarter"),
+}
+
+
+def return_queryset() -> QuerySet[PerformanceReturn]:
+    """Returns with everything the header of a return page shows."""
+    return PerformanceReturn.objects.select_related(
+        "partnership__force_area",
+        "period",
+        "plan",
+        "submitted_by",
+        "approved_by",
+        "open_query__by",
+    )
+
+
+def return_list_for_user(
+    *,
+    user: User,
+    partnership: Partnership,
+    status: str = "",
+    financial_year: int | None = None,
+    sort: str = "-period",
+) -> QuerySet[PerformanceReturn]:
+    """A partnership's returns that the person may see: every one with working papers,
+    approved ones only for readers of published material."""
+    returns = PerformanceReturn.objects.filter(partnership=partnership).select_related("period")
+    if not access_for(user).has(Capability.VIEW_WORKING_PAPERS, partnership):
+        returns = returns.filter(status=Status.APPROVED)
+    if status:
+        returns = returns.filter(status=status)
+    if financial_year:
+        returns = returns.filter(period__financial_year=financial_year)
+    return returns.order_by(*RETURN_SORTS.get(sort, RETURN_SORTS["-period"]))
+
+
+def return_years(*, partnership: Partnership) -> list[int]:
+    """Financial years that have a return, newest first (for the list's filter)."""
+    return list(
+        PerformanceReturn.objects.filter(partnership=partnership)
+        .order_by("-period__financial_year")
+        .values_list("period__financial_year", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class StartablePeriod:
+    financial_year: int
+    quarter: int
+
+    @property
+    def label(self) -> str:
+        return ReportingPeriod(financial_year=self.financial_year, quarter=self.quarter).label
+
+    @property
+    def slug(self) -> str:
+        return f"{self.financial_year}-q{self.quarter}"
+
+    @property
+    def months_label(self) -> str:
+        starts_on, ends_on = quarter_dates(self.financial_year, self.quarter)
+        return f"{starts_on:%B} to {ends_on:%B %Y}"
+
+
+def startable_periods(
+    *, partnership: Partnership, today: dt.date | None = None
+) -> list[StartablePeriod]:
+    """Quarters of the adopted plan that have begun and have no return yet, newest first."""
+    today = today or timezone.localdate()
+    plan = partnership.plans.filter(status=Plan.Status.ADOPTED).first()
+    if plan is None:
+        return []
+    started = set(
+        PerformanceReturn.objects.filter(partnership=partnership).values_list(
+            "period__financial_year", "period__quarter"
+        )
+    )
+    periods = []
+    for year in range(plan.last_year, plan.first_year - 1, -1):
+        for quarter in (4, 3, 2, 1):
+            if (year, quarter) in started or quarter_dates(year, quarter)[0] > today:
+                continue
+            periods.append(StartablePeriod(year, quarter))
+    return periods
+
+
+def return_sections(*, performance_return: PerformanceReturn) -> list[ReturnSection]:
+    """Every section of a return, in order, with its priority and measure rows (3 queries
+    at most, whatever the number of priorities and measures)."""
+    values = MeasureValue.objects.select_related("measure").order_by(
+        "measure__order", "measure__code"
+    )
+    sections = list(
+        ReturnSection.objects.filter(performance_return=performance_return)
+        .select_related("priority", "updated_by")
+        .prefetch_related(Prefetch("values", queryset=values, to_attr="rows"))
+        .order_by("order")
+    )
+    for section in sections:
+        section.performance_return = performance_return
+    return sections
+
+
+def return_events(*, performance_return: PerformanceReturn) -> list[ReturnEvent]:
+    return list(
+        ReturnEvent.objects.filter(performance_return=performance_return)
+        .select_related("by", "version")
+        .order_by("created_at", "id")
+    )
+
+
+def return_versions(*, performance_return: PerformanceReturn) -> list[ReturnVersion]:
+    return list(
+        ReturnVersion.objects.filter(performance_return=performance_return)
+        .select_related("submitted_by")
+        .order_by("number")
+    )
+
+
+def last_returned_event(events: list[ReturnEvent]) -> ReturnEvent | None:
+    """The manager's comments, if the return's latest step sent it back to the officers."""
+    for event in reversed(events):
+        if event.kind == ReturnEvent.Kind.RETURNED:
+            return event
+        if event.kind in (ReturnEvent.Kind.SUBMITTED, ReturnEvent.Kind.APPROVED):
+            return None
+    return None

@@ -7,8 +7,7 @@ out leaves them on). axe-core checks every return page reached, error states inc
 
 An officer starts and fills in a return and submits it; the manager returns it with a
 comment; the officer corrects and resubmits; the manager compares the versions and
-approves; the PCC office reviewer opens the approved return. (The force-area overview is
-built separately: the journey's last step should move there once it exists.)
+approves; the PCC office reviewer sees it in the force-area overview and opens it.
 """
 
 from __future__ import annotations
@@ -280,9 +279,22 @@ def test_a_return_from_start_to_approval_with_the_keyboard_only(page, world):
     assert_accessible(page, "read-view-approved")
     keyboard_sign_out(page)
 
-    # The PCC office reviewer sees the approved return ----------------------------------------
+    # The PCC office reviewer sees the approved return in the force-area overview -------------
     keyboard_sign_in(page, pcc)
-    activate(page, text="All partnerships in Norfolk")
+    activate(page, text="Force area overview")
+    expect(heading(page)).to_contain_text("Returns for")
+    tab_to(page, id="period")
+    for _ in range(MAX_TABS):  # the quarter list, newest first, with the arrow keys
+        if page.evaluate("() => document.activeElement.value") == "2013-q4":
+            break
+        page.keyboard.press("ArrowDown")
+    activate(page, text="Show returns")
+    expect(heading(page)).to_have_text("Returns for Q4 2013/14")
+    row = page.get_by_role("row", name=re.compile(world.home.name))
+    expect(row).to_contain_text("Approved")
+    expect(row).to_contain_text("Green")
+    assert_accessible(page, "overview-pcc")
+    activate(page, text="Partnerships")
     activate(page, text=world.home.name)
     activate(page, text="Returns")
     activate(page, text="Q4 2013/14")

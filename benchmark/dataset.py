@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant_create
+from benchmark.constants import PASSWORD, SLUG_PREFIX
 from partnerships.models import ForceArea, Membership, Organisation, Partnership
 from performance.models import (
     DEFAULT_RAG_STATEMENTS,
@@ -50,8 +51,6 @@ ACTIONS = 3
 FIRST_QUARTER = (2016, 3)
 QUARTERS = 40
 PLAN_BLOCKS = [(2016, 2018), (2019, 2021), (2022, 2024), (2025, 2027)]
-PASSWORD = "benchmark-password-not-secret"  # noqa: S105 (synthetic benchmark users only)
-SLUG_PREFIX = "bench-"
 
 PRIORITY_TITLES = [
     "Reduce the incidence of priority crime and anti-social behaviour",

@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
@@ -210,10 +211,23 @@ class Dashboard:
     returns: list[PerformanceReturn]
     chosen: PerformanceReturn | None
     requested: tuple[int, int] | None
-    priorities: list[PrioritySummary]
     status: str = NOT_STARTED
     overdue: bool = False
     first_quarter: tuple[int, int] | None = None
+    # The returns whose figures the charts use: what the charts' data depends on.
+    window_returns: list[PerformanceReturn] = field(default_factory=list)
+    _build_priorities: Any = None
+
+    @cached_property
+    def priorities(self) -> list[PrioritySummary]:
+        """Built on first use (3 queries), so a page served from the cache skips them."""
+        return self._build_priorities() if self._build_priorities else []
+
+    @property
+    def version(self) -> str:
+        """Changes whenever anything the priorities and charts show changes: a return in
+        the window saved, submitted, approved or queried (each bumps its updated_at)."""
+        return ";".join(f"{r.pk}@{r.updated_at.timestamp()}" for r in self.window_returns)
 
     @property
     def status_tag(self) -> tuple[str, str]:
@@ -247,12 +261,29 @@ def dashboard_for(
             (r for r in returns if (r.period.financial_year, r.period.quarter) == period), None
         )
     if chosen is None:
-        return Dashboard(returns=returns, chosen=None, requested=period, priorities=[])
+        return Dashboard(returns=returns, chosen=None, requested=period)
 
     key = (chosen.period.financial_year, chosen.period.quarter)
     window = quarters_ending(key, TREND_QUARTERS)
     by_key = {(r.period.financial_year, r.period.quarter): r for r in returns}
     window_returns = {k: by_key[k] for k in window if k in by_key}
+    return Dashboard(
+        returns=returns,
+        chosen=chosen,
+        requested=period,
+        status=return_status(chosen),
+        overdue=is_overdue(chosen, chosen.period, today),
+        first_quarter=window[0],
+        window_returns=list(window_returns.values()),
+        _build_priorities=lambda: _priorities(chosen, window, window_returns),
+    )
+
+
+def _priorities(
+    chosen: PerformanceReturn,
+    window: list[tuple[int, int]],
+    window_returns: dict[tuple[int, int], PerformanceReturn],
+) -> list[PrioritySummary]:
 
     sections = list(
         chosen.sections.select_related("priority")
@@ -334,16 +365,7 @@ def dashboard_for(
                     )
             summary.measures.append(MeasureTrend(measure=mv.measure, value=mv, points=points))
         priorities.append(summary)
-
-    return Dashboard(
-        returns=returns,
-        chosen=chosen,
-        requested=period,
-        priorities=priorities,
-        status=return_status(chosen),
-        overdue=is_overdue(chosen, chosen.period, today),
-        first_quarter=window[0],
-    )
+    return priorities
 
 
 def trend_summary(trend: MeasureTrend) -> str:
@@ -462,6 +484,26 @@ class Overview:
             (key, label, colour, self.counts.get(key, 0))
             for key, (label, colour) in STATUSES.items()
         ]
+
+
+def overview_version(*, force_area: ForceArea, today: dt.date | None = None) -> str:
+    """Changes whenever anything the overview shows can change: a partnership of the area
+    added, renamed or made inactive, any of its returns changed (every save and workflow
+    step moves a return's updated_at on), a reporting period's deadline edited, or the
+    day (returns become overdue). Two small aggregate queries."""
+    from django.db.models import Count, Max
+
+    from partnerships.models import Partnership
+
+    today = today or timezone.localdate()
+    row = Partnership.objects.filter(force_area=force_area).aggregate(
+        partnership_count=Count("id", distinct=True),
+        partnerships_changed=Max("updated_at"),
+        return_count=Count("returns"),
+        returns_changed=Max("returns__updated_at"),
+    )
+    periods_changed = ReportingPeriod.objects.aggregate(changed=Max("updated_at"))["changed"]
+    return f"{force_area.pk}|{today}|{sorted(row.items())}|{periods_changed}"
 
 
 def overview_periods(*, force_area: ForceArea) -> list[ReportingPeriod]:

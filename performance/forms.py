@@ -120,13 +120,15 @@ class MeasureValueForm(GovukFormMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.row = row
-        code = row.measure.code
-        for name, what in (
-            ("value", _("The value for the quarter for %(code)s")),
-            ("ytd_value", _("The year to date value for %(code)s")),
-            ("national_comparator", _("The national comparator for %(code)s")),
-        ):
-            self.fields[name].error_messages.update(_number_errors(what % {"code": code}))
+        if self.is_bound:
+            # Messages that name the measure; only a submitted form can need them.
+            code = row.measure.code
+            for name, what in (
+                ("value", _("The value for the quarter for %(code)s")),
+                ("ytd_value", _("The year to date value for %(code)s")),
+                ("national_comparator", _("The national comparator for %(code)s")),
+            ):
+                self.fields[name].error_messages.update(_number_errors(what % {"code": code}))
         self.fields["note"].widget.attrs["class"] = "govuk-input"
         if period_label:
             self.fields["value"].label = _("Value for %(period)s") % {"period": period_label}

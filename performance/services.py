@@ -307,6 +307,9 @@ def return_section_save(
     section.full_clean()
     section._history_user = by
     section.save()
+    # The return's updated_at is the version of everything shown from it (cached pages
+    # key on it); an UPDATE, so the return's own history is not cluttered by every save.
+    PerformanceReturn.objects.filter(pk=ret.pk).update(updated_at=timezone.now())
     return section
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 _WIDGET_CLASSES: dict[type, str] = {
@@ -46,8 +48,210 @@ def _base_class(widget: forms.Widget) -> str:
     return "govuk-input"
 
 
+def _attrs(attrs: dict[str, Any]) -> str:
+    """HTML attributes as Django's widgets/attrs.html writes them."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False or value is None:
+            continue
+        if value is True:
+            parts.append(f" {conditional_escape(name)}")
+        else:
+            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
+    return "".join(parts)
+
+
+def _input(widget: dict[str, Any]) -> str:
+    value = widget["value"]
+    value_attr = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"'
+        f"{value_attr}{_attrs(widget['attrs'])}>"
+    )
+
+
+def _render_widget_fast(
+    widget: forms.Widget, name: str, value: Any, attrs: dict
+) -> SafeString | None:
+    """The HTML Django's own widget templates would give, built in Python.
+
+    Rendering a widget through the template engine costs about a millisecond; a return
+    section has dozens of fields. Widgets not handled here fall back to their templates.
+    """
+    if isinstance(widget, forms.MultiWidget | forms.FileInput | forms.RadioSelect):
+        return None
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return None
+    if isinstance(widget, forms.Textarea):
+        context = widget.get_context(name, value, attrs)["widget"]
+        text = conditional_escape(context["value"]) if context["value"] else ""
+        return mark_safe(  # noqa: S308 - every part is escaped
+            f'<textarea name="{conditional_escape(context["name"])}"{_attrs(context["attrs"])}>\n{text}</textarea>'
+        )
+    if isinstance(widget, forms.Select):
+        context = widget.get_context(name, value, attrs)["widget"]
+        options = []
+        for group_name, group_choices, _index in context["optgroups"]:
+            if group_name:
+                options.append(f'<optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                options.append(
+                    f'<option value="{conditional_escape(str(option["value"]))}"{_attrs(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>"
+                )
+            if group_name:
+                options.append("</optgroup>")
+        return mark_safe(  # noqa: S308 - every part is escaped
+            f'<select name="{conditional_escape(context["name"])}"{_attrs(context["attrs"])}>{"".join(options)}</select>'
+        )
+    if isinstance(widget, forms.widgets.Input | forms.CheckboxInput):
+        return mark_safe(_input(widget.get_context(name, value, attrs)["widget"]))  # noqa: S308
+    return None
+
+
+class GovukBoundField(forms.BoundField):
+    """Renders GOV.UK form groups and the common widgets in Python (same markup as
+    templates/components/forms/field.html, which remains for the rarer widgets)."""
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        if widget is not None or only_initial:
+            return super().as_widget(widget, attrs, only_initial)
+        widget = self.field.widget
+        if self.field.localize:
+            widget.is_localized = True
+        attrs = self.build_widget_attrs(attrs or {}, widget)
+        if self.auto_id and "id" not in widget.attrs:
+            attrs.setdefault("id", self.auto_id)
+        html = _render_widget_fast(widget, self.html_name, self.value(), attrs)
+        if html is None:
+            return widget.render(
+                name=self.html_name, value=self.value(), attrs=attrs, renderer=self.form.renderer
+            )
+        return html
+
+    def _described_by(self) -> str:
+        ids = []
+        if self.help_text:
+            ids.append(f"{self.auto_id}-hint")
+        if self.errors:
+            ids.append(f"{self.auto_id}-error")
+        return " ".join(ids)
+
+    def _hint(self, extra_class: str = "") -> str:
+        if not self.help_text:
+            return ""
+        return format_html(
+            '<div id="{}-hint" class="govuk-hint{}">{}</div>',
+            self.auto_id,
+            extra_class,
+            self.help_text,
+        )
+
+    def _errors(self) -> str:
+        return "".join(
+            format_html(
+                '<p id="{}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> {}</p>',
+                self.auto_id,
+                error,
+            )
+            for error in self.errors
+        )
+
+    def _group(self, inner: str) -> SafeString:
+        error = " govuk-form-group--error" if self.errors else ""
+        return mark_safe(f'<div class="govuk-form-group{error}">{inner}</div>')  # noqa: S308
+
+    def as_field_group(self):
+        widget = self.field.widget
+        widget_attrs = widget.attrs
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            return self._choices_group(isinstance(widget, forms.RadioSelect))
+        if isinstance(widget, forms.CheckboxInput):
+            inner = (
+                f'{self._errors()}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
+                f'<div class="govuk-checkboxes__item">{self.as_widget()}'
+                + format_html(
+                    '<label class="govuk-label govuk-checkboxes__label" for="{}">{}</label>',
+                    self.id_for_label,
+                    self.label,
+                )
+                + f"{self._hint(' govuk-checkboxes__hint')}</div></div>"
+            )
+            return self._group(inner)
+        if isinstance(widget, forms.MultiWidget | forms.FileInput):
+            return super().as_field_group()
+        size = widget_attrs.get("data-label-size", "")
+        label = format_html(
+            '<label class="govuk-label{}" for="{}">{}</label>',
+            f" govuk-label--{size}" if size else "",
+            self.id_for_label,
+            self.label,
+        )
+        described_by = self._described_by()
+        control = self.as_widget(attrs={"aria-describedby": described_by} if described_by else None)
+        prefix, suffix = widget_attrs.get("data-prefix"), widget_attrs.get("data-suffix")
+        if prefix or suffix:
+            control = (
+                '<div class="govuk-input__wrapper">'
+                + (
+                    format_html(
+                        '<div class="govuk-input__prefix" aria-hidden="true">{}</div>', prefix
+                    )
+                    if prefix
+                    else ""
+                )
+                + control
+                + (
+                    format_html(
+                        '<div class="govuk-input__suffix" aria-hidden="true">{}</div>', suffix
+                    )
+                    if suffix
+                    else ""
+                )
+                + "</div>"
+            )
+        return self._group(f"{label}{self._hint()}{self._errors()}{control}")
+
+    def _choices_group(self, radios: bool) -> SafeString:
+        kind = "radios" if radios else "checkboxes"
+        small = (
+            " govuk-radios--small" if radios and self.field.widget.attrs.get("data-small") else ""
+        )
+        items = []
+        for option in self.subwidgets:
+            data = option.data
+            attrs = dict(data["attrs"])
+            html = _input(
+                {"type": data["type"], "name": data["name"], "value": data["value"], "attrs": attrs}
+            )
+            items.append(
+                f'<div class="govuk-{kind}__item">{html}'
+                + format_html(
+                    '<label class="govuk-label govuk-{}__label" for="{}">{}</label>',
+                    kind,
+                    option.id_for_label,
+                    option.choice_label,
+                )
+                + "</div>"
+            )
+        described_by = self._described_by()
+        legend = format_html(
+            '<legend class="govuk-fieldset__legend govuk-fieldset__legend--{}">{}</legend>',
+            self.field.widget.attrs.get("data-legend-size", "s"),
+            self.label,
+        )
+        fieldset_attrs = format_html(' aria-describedby="{}"', described_by) if described_by else ""
+        inner = (
+            f'<fieldset class="govuk-fieldset"{fieldset_attrs}>{legend}{self._hint()}{self._errors()}'
+            f'<div class="govuk-{kind}{small}" data-module="govuk-{kind}">{"".join(items)}</div></fieldset>'
+        )
+        return self._group(inner)
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes to widgets, and error classes once the form is validated."""
+
+    bound_field_class = GovukBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

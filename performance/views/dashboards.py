@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
 from csp_portal.lib.charts import Series, line_chart
+from csp_portal.lib.fragments import cached, cached_fragment
 from performance import exchange
 from performance.dashboard_selectors import (
     SORTS,
@@ -20,6 +23,7 @@ from performance.dashboard_selectors import (
     force_areas_with_overview,
     format_number,
     overview_for,
+    overview_version,
     parse_period,
     period_label,
     rag_tag,
@@ -86,14 +90,31 @@ def dashboard(request: HttpRequest, partnership: str) -> HttpResponse:
         user=request.user, partnership=partnership_obj, period=requested
     )
     working_papers = access.has(Capability.VIEW_WORKING_PAPERS, partnership_obj)
-    index = 0
-    for priority in data.priorities:
-        for trend in priority.measures:
-            index += 1
-            trend.summary = trend_summary(trend)
-            trend.chart = _chart(trend, index)
-            trend.rows = _table_rows(trend, working_papers)
-            trend.unit_label = Measure.Unit(trend.measure.unit).label
+
+    def build_priorities() -> str:
+        index = 0
+        for priority in data.priorities:
+            for trend in priority.measures:
+                index += 1
+                trend.summary = trend_summary(trend)
+                trend.chart = _chart(trend, index)
+                trend.rows = _table_rows(trend, working_papers)
+                trend.unit_label = Measure.Unit(trend.measure.unit).label
+        return render_to_string(
+            "performance/_dashboard_priorities.html",
+            {"dashboard": data, "ret": data.chosen, "working_papers": working_papers},
+        )
+
+    # The priorities and charts come from the cache unless a return they show changed.
+    priorities_html = (
+        cached_fragment(
+            "dashboard",
+            f"{data.chosen.pk}|{working_papers}|{data.version}",
+            build_priorities,
+        )
+        if data.chosen
+        else ""
+    )
     can_upload = bool(data.chosen and can_edit_return(request.user, data.chosen))
     return render(
         request,
@@ -106,6 +127,7 @@ def dashboard(request: HttpRequest, partnership: str) -> HttpResponse:
             "requested_label": period_label(requested) if requested else "",
             "can_upload": can_upload,
             "chosen_slug": data.chosen.period.slug if data.chosen else "",
+            "priorities_html": priorities_html,
         },
     )
 
@@ -139,22 +161,41 @@ def _overview_filters(request: HttpRequest) -> dict:
 def overview(request: HttpRequest, force_area: str) -> HttpResponse:
     force_area_obj = _force_area_for(request, force_area)
     filters = _overview_filters(request)
-    data = overview_for(force_area=force_area_obj, **filters)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["period"] = data.period.slug
+
+    def build() -> dict[str, str]:
+        data = overview_for(force_area=force_area_obj, **filters)
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["period"] = data.period.slug
+        body = render_to_string(
+            "performance/_overview_body.html",
+            {
+                "overview": data,
+                "force_area": force_area_obj,
+                "filters": filters,
+                "statuses": [(k, v[0]) for k, v in STATUSES.items()],
+                "sorts": list(SORTS.items()),
+                "query": query.urlencode(),
+                "filtered": bool(filters["status"] or filters["overdue_only"]),
+                "deadline_passed": timezone.localdate() > data.period.submission_deadline,
+            },
+        )
+        return {"period_label": data.period.label, "body_html": body}
+
+    # The body comes from the cache until a partnership, return or deadline of the area
+    # changes (or the day does); the filters are part of the key.
+    page = cached(
+        "overview",
+        f"{overview_version(force_area=force_area_obj)}|{sorted(filters.items())}",
+        build,
+    )
     return render(
         request,
         "performance/overview.html",
         {
-            "overview": data,
             "force_area": force_area_obj,
-            "filters": filters,
-            "statuses": [(k, v[0]) for k, v in STATUSES.items()],
-            "sorts": list(SORTS.items()),
-            "query": query.urlencode(),
-            "filtered": bool(filters["status"] or filters["overdue_only"]),
-            "deadline_passed": timezone.localdate() > data.period.submission_deadline,
+            "period_label": page["period_label"],
+            "body_html": mark_safe(page["body_html"]),  # noqa: S308 - rendered by the template engine
         },
     )
 

@@ -14,12 +14,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_object_for_user, get_partnership_for_user, require
+from csp_portal.lib.fragments import cached
 from performance import selectors
 from performance.forms import (
     QUESTIONS,
@@ -86,6 +88,7 @@ def _get_return(
         code=code,
     )
     can_view_return(request.user, ret).raise_if_denied()
+    selectors.attach_people(ret)
     if capability:
         require(request.user, capability, ret.partnership)
     return ret
@@ -120,13 +123,14 @@ def _tasks_url(ret: PerformanceReturn) -> str:
     )
 
 
-def _section_url(ret: PerformanceReturn, section: ReturnSection) -> str:
+def _section_url(ret: PerformanceReturn, section: ReturnSection | str) -> str:
+    """The form of a section (or of the section with this priority code)."""
     return reverse(
         "performance:return_section",
         kwargs={
             "partnership": ret.partnership.slug,
             "code": ret.code,
-            "priority": section.priority.code,
+            "priority": section if isinstance(section, str) else section.priority.code,
         },
     )
 
@@ -220,20 +224,34 @@ def return_start(request: HttpRequest, partnership: str) -> HttpResponse:
 
 def return_detail(request: HttpRequest, partnership: str, code: Any) -> HttpResponse:
     ret = _get_return(request, partnership, code)
-    sections = selectors.return_sections(performance_return=ret)
-    for section in sections:
-        section.answers = [(label, getattr(section, name)) for name, label, _hint in QUESTIONS]
-    events = selectors.return_events(performance_return=ret)
+
+    def build() -> dict[str, Any]:
+        sections = selectors.return_sections(performance_return=ret)
+        for section in sections:
+            section.answers = [(label, getattr(section, name)) for name, label, _hint in QUESTIONS]
+        events = selectors.return_events(performance_return=ret)
+        return {
+            "sections": render_to_string(
+                "performance/returns/_sections.html", {"ret": ret, "sections": sections}
+            ),
+            "events": render_to_string("performance/returns/_events.html", {"events": events}),
+            "returned": selectors.last_returned_event(events),
+            "has_versions": any(e.kind == ReturnEvent.Kind.SUBMITTED for e in events),
+        }
+
+    # The priorities (laid out as the Norfolk return) and the history come from the
+    # cache until the return changes: every save and workflow step moves its updated_at.
+    page = cached("return-detail", f"{ret.pk}@{ret.updated_at.timestamp()}", build)
     return render(
         request,
         "performance/returns/detail.html",
         _context(
             request,
             ret,
-            sections=sections,
-            events=events,
-            returned=selectors.last_returned_event(events),
-            has_versions=any(e.kind == ReturnEvent.Kind.SUBMITTED for e in events),
+            sections_html=mark_safe(page["sections"]),  # noqa: S308 - rendered by the template engine
+            events_html=mark_safe(page["events"]),  # noqa: S308 - rendered by the template engine
+            returned=page["returned"],
+            has_versions=page["has_versions"],
         ),
     )
 
@@ -270,12 +288,12 @@ def return_tasks(request: HttpRequest, partnership: str, code: Any) -> HttpRespo
     )
 
 
-def _find_section(ret: PerformanceReturn, priority: str) -> tuple[ReturnSection, list]:
-    sections = selectors.return_sections(performance_return=ret)
-    for section in sections:
-        if section.priority.code == priority:
-            return section, sections
-    raise Http404("No such priority in this return")
+def _find_section(ret: PerformanceReturn, priority: str) -> tuple[ReturnSection, list[str]]:
+    """The section, and the priority codes of every section of the return in order."""
+    section, codes = selectors.return_section(performance_return=ret, priority_code=priority)
+    if section is None:
+        raise Http404("No such priority in this return")
+    return section, codes
 
 
 def _value_forms(section: ReturnSection, data: Any = None) -> list[MeasureValueForm]:
@@ -369,7 +387,7 @@ def return_section(
             }
         )
         value_forms = _value_forms(section)
-    position = sections.index(section)
+    position = sections.index(section.priority.code)
     suggested = preview["suggested"] if preview else section.suggested_rag
     return render(
         request,
@@ -418,7 +436,7 @@ def _after_save(
             reverse("performance:return_list", kwargs={"partnership": ret.partnership.slug})
         )
     messages.success(request, f"Your answers for {label} have been saved.")
-    position = sections.index(section)
+    position = sections.index(section.priority.code)
     if position + 1 < len(sections):
         return redirect(_section_url(ret, sections[position + 1]))
     return redirect(_tasks_url(ret))

@@ -384,12 +384,12 @@ def test_the_change_history_page_runs_the_same_queries_however_many_changes(
             MembershipFactory(partnership=world.home)
 
     build(3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["page"].paginator.count == 3 * 2 + 2
 
     build(20)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.context["page"].paginator.count == 23 * 2 + 2
 

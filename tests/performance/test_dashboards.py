@@ -7,10 +7,12 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.roles import Role
 from performance.models import PerformanceReturn
+from performance.services import performance_return_approve, return_section_save
 from priorities.services import plan_adopt, plan_refresh
 from tests.conftest import grant
 from tests.partnerships.factories import PartnershipFactory
@@ -223,7 +225,9 @@ def test_the_partnership_navigation_links_to_the_dashboard(world, client_for):
     assert dashboard_url(world) in page.content.decode()
 
 
-DASHBOARD_QUERIES = 10
+# Building the priorities and charts (nothing cached), and serving them from the cache.
+DASHBOARD_QUERIES = 9
+DASHBOARD_QUERIES_CACHED = 5
 
 
 @pytest.mark.parametrize(
@@ -238,11 +242,39 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
         make_return(world.home, financial_year=year, quarter=quarter, state="approved")
     client = client_for("officer")
     client.get(dashboard_url(world))  # the session's last-seen time is written once
+    cache.clear()
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(dashboard_url(world))
     assert response.status_code == 200
     assert len(charts(response.content.decode())) == priorities * measures
+    with django_assert_num_queries(DASHBOARD_QUERIES_CACHED):
+        cached = client.get(dashboard_url(world))
+    assert [ET.tostring(c) for c in charts(cached.content.decode())] == [
+        ET.tostring(c) for c in charts(response.content.decode())
+    ]
     assert DASHBOARD_QUERIES <= 15
+
+
+def test_the_cached_charts_change_as_soon_as_a_return_changes(world, client_for):
+    """The cache key follows the returns' updated_at: saving a value shows at once."""
+    adopted_plan(world.home, priorities=1, measures=1)
+    make_return(world.home, financial_year=2013, quarter=1, state="approved")
+    ret = make_return(world.home, financial_year=2013, quarter=2, state="draft")
+    client = client_for("officer")
+    url = dashboard_url(world) + "?period=2013-q2"
+    before = client.get(url).content.decode()
+    section = ret.sections.get()
+    mv = section.values.get()
+    return_section_save(
+        section=section,
+        revision=section.revision,
+        fields={},
+        values={mv.pk: {"value": Decimal("4321"), "no_data": False}},
+        by=world.person("officer"),
+    )
+    after = client.get(url).content.decode()
+    assert "4,321" not in before
+    assert "4,321" in after
 
 
 # The force-area overview ------------------------------------------------------------
@@ -398,7 +430,9 @@ def test_the_service_navigation_offers_the_overview_to_pcc_reviewers_only(world,
     assert link not in client_for("manager").get(reverse("home")).content.decode()
 
 
-OVERVIEW_QUERIES = 9
+# Building the overview (nothing cached), and serving its body from the cache.
+OVERVIEW_QUERIES = 10
+OVERVIEW_QUERIES_CACHED = 6
 
 
 @pytest.mark.parametrize("count", [3, 12])
@@ -414,11 +448,26 @@ def test_the_overview_runs_a_fixed_number_of_queries(
         state = ["approved", "draft", "submitted", "started"][index % 4]
         make_return(p, state=state)
     client = client_for("pcc_reviewer")
-    client.get(overview_url(world))
+    client.get(overview_url(world))  # the session's last-seen time is written once
+    cache.clear()
     with django_assert_num_queries(OVERVIEW_QUERIES):
         response = client.get(overview_url(world))
     assert len(overview_rows(response.content.decode())) == count
+    with django_assert_num_queries(OVERVIEW_QUERIES_CACHED):
+        cached = client.get(overview_url(world))
+    assert overview_rows(cached.content.decode()) == overview_rows(response.content.decode())
     assert OVERVIEW_QUERIES <= 15
+
+
+def test_the_cached_overview_changes_as_soon_as_a_return_does(world, client_for):
+    adopted_plan(world.home, priorities=1, measures=1)
+    ret = make_return(world.home, state="submitted")
+    client = client_for("pcc_reviewer")
+    before = overview_rows(client.get(overview_url(world)).content.decode())[world.home.name]
+    performance_return_approve(performance_return=ret, by=world.person("manager"))
+    after = overview_rows(client.get(overview_url(world)).content.decode())[world.home.name]
+    assert "Awaiting sign-off" in before[1]
+    assert "Approved" in after[1]
 
 
 def test_the_matrix_builders_make_the_states_they_say(world):

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -1041,13 +1042,41 @@ def test_return_pages_run_a_bounded_number_of_queries_whatever_their_size(world,
     for ret in (small, large):
         ret.events.create(kind=ReturnEvent.Kind.RETURNED, comment="More", by=large_officer)
     extra = {"priority": "A"} if page == "return_section" else {}
-    counts = []
+    counts, cached_counts = [], []
     for ret, user in ((small, world.person("officer")), (large, large_officer)):
         client = signed_in(user)
         client.get(page_url(page, ret, **extra))  # warm the session
+        cache.clear()  # nothing of the page cached: the cost of building it
         counts.append(_count(client, page_url(page, ret, **extra)))
+        cached_counts.append(_count(client, page_url(page, ret, **extra)))
     assert counts[0] == counts[1], counts
+    assert cached_counts[0] == cached_counts[1], cached_counts
     assert counts[0] <= 15, counts
+    if page == "return_detail":
+        # The read view's priorities come from the cache the second time.
+        assert cached_counts[0] < counts[0], (counts, cached_counts)
+
+
+def test_the_read_view_shows_a_saved_change_at_once(world):
+    """The cached priorities are keyed on the return's updated_at, which a save moves on."""
+    ret = draft_return(world, priorities=1, measures=1)
+    officer = world.person("officer")
+    client = signed_in(officer)
+    before = client.get(page_url("return_detail", ret)).content.decode()
+    section = section_of(ret)
+    mv = section.values.get()
+    return_section_save(
+        section=section,
+        revision=section.revision,
+        fields={"summary": "A brand new summary"},
+        values={mv.pk: {"value": Decimal("7777"), "no_data": False}},
+        by=officer,
+    )
+    after = client.get(page_url("return_detail", ret)).content.decode()
+    assert "A brand new summary" not in before
+    assert "7,777" not in before
+    assert "A brand new summary" in after
+    assert "7,777" in after
 
 
 def test_the_returns_list_runs_a_bounded_number_of_queries(world, officer):

@@ -20,12 +20,12 @@ from tests.priorities.factories import (
     PriorityFactory,
 )
 
-# Session, user, partnership, the person's roles (2), plan; the plan's content:
+# Session, user, partnership, the person's roles (1), plan; the plan's content:
 # priorities, objectives, actions (leads joined), measures, targets. (The first request of
 # a session also saves its last-seen time, so each test warms the session up first.)
-PLAN_PAGE_QUERIES = 11
+PLAN_PAGE_QUERIES = 10
 # As above, without objectives, measures and targets.
-ON_A_PAGE_QUERIES = 8
+ON_A_PAGE_QUERIES = 7
 
 
 def build_plan(partnership, area, *, priorities: int, status=Plan.Status.DRAFT) -> Plan:

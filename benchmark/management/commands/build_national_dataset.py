@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from benchmark import dataset
+from benchmark.constants import PASSWORD
 
 
 class Command(BaseCommand):
@@ -24,6 +25,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Built {built.partnerships} partnerships, {built.returns} returns and {built.values} measure "
                 f"values in {time.monotonic() - started:.0f} s. Sign in as {built.users} with password "
-                f"{dataset.PASSWORD!r}."
+                f"{PASSWORD!r}."
             )
         )

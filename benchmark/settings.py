@@ -4,6 +4,7 @@ plain HTTP on 127.0.0.1, so the HTTPS redirect and secure-only cookies are off."
 from __future__ import annotations
 
 import os
+import warnings
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -24,3 +25,5 @@ STORAGES = {
 }  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
+# WhiteNoise warns that STATIC_ROOT has not been collected: the finders serve static/.
+warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers.base")

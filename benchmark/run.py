@@ -377,12 +377,15 @@ print(json.dumps([ForceArea.objects.count(), Partnership.objects.filter(slug__st
         if row.get("trivial"):
             met = "(yardstick)"
         else:
-            ok = (
-                row["queries"] <= TARGET_QUERIES
-                and row["p95"] < TARGET_P95_MS
-                and share >= TARGET_SHARE
-            )
-            met = "yes" if ok else "**no**"
+            checks = [
+                (
+                    "queries",
+                    row["queries"] <= TARGET_QUERIES and row["cold_queries"] <= TARGET_QUERIES,
+                ),
+                ("p95", row["p95"] < TARGET_P95_MS),
+                ("throughput", share >= TARGET_SHARE),
+            ]
+            met = ", ".join(f"{name} {'yes' if ok else '**no**'}" for name, ok in checks)
         lines.append(
             f"| {row['name']} | {row['queries']} | {row['median']:.1f} | {row['p95']:.1f} | {row['rps']:.0f} | {share:.0%} | {met} "
             f"| {row['cold_queries']}, {row['cold_ms']:.1f} |"

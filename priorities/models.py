@@ -330,6 +330,23 @@ class Measure(BaseModel):
 
     history = portal_history()
 
+    # What officers set on a measure (its form, the yearly refresh and the demo data).
+    CONTENT_FIELDS = (
+        "code",
+        "title",
+        "target_text",
+        "unit",
+        "polarity",
+        "target_basis",
+        "baseline_value",
+        "baseline_label",
+        "baseline_date",
+        "tolerance_percent",
+        "national_comparator",
+        "national_comparator_label",
+        "data_owner",
+    )
+
     class Meta:
         ordering = ["priority", "order", "code"]
         constraints = [

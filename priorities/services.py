@@ -171,25 +171,8 @@ def plan_refresh(
             measure = Measure(
                 priority=priority,
                 lineage=old_measure.lineage,
-                **{
-                    f: getattr(old_measure, f)
-                    for f in (
-                        "code",
-                        "title",
-                        "target_text",
-                        "unit",
-                        "polarity",
-                        "target_basis",
-                        "baseline_value",
-                        "baseline_label",
-                        "baseline_date",
-                        "tolerance_percent",
-                        "national_comparator",
-                        "national_comparator_label",
-                        "data_owner",
-                        "order",
-                    )
-                },
+                order=old_measure.order,
+                **{f: getattr(old_measure, f) for f in Measure.CONTENT_FIELDS},
             )
             _save(measure, by)
             MeasureTarget.objects.bulk_create(

@@ -21,7 +21,7 @@ from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
 from priorities import forms, selectors, services
 from priorities.forms import plain_number
-from priorities.models import Action, Plan
+from priorities.models import Action, Measure, Plan
 from priorities.permissions import (
     can_adopt_plan,
     can_create_plan,
@@ -444,21 +444,7 @@ def priority_delete(request: HttpRequest, partnership: str, uid: UUID) -> HttpRe
 
 # Measures and targets -------------------------------------------------------------------
 
-_MEASURE_FIELDS = (
-    "code",
-    "title",
-    "target_text",
-    "unit",
-    "polarity",
-    "target_basis",
-    "baseline_value",
-    "baseline_label",
-    "baseline_date",
-    "tolerance_percent",
-    "national_comparator",
-    "national_comparator_label",
-    "data_owner",
-)
+_MEASURE_FIELDS = Measure.CONTENT_FIELDS
 
 
 def _measure_initial(measure: Measure | None) -> dict[str, Any]:

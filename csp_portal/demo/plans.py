@@ -41,7 +41,7 @@ from csp_portal.demo.scenes import (
     people_for,
 )
 from partnerships.models import Board, Organisation, Partnership, PoliceAndCrimeObjective
-from priorities.models import Action, Plan, Priority
+from priorities.models import Action, Measure, Plan, Priority
 from priorities.services import (
     action_create,
     action_update,
@@ -76,21 +76,7 @@ PRIORITY_KEYS = (
     "measures",
     "actions",
 )
-MEASURE_FIELDS = (
-    "code",
-    "title",
-    "target_text",
-    "unit",
-    "polarity",
-    "target_basis",
-    "baseline_value",
-    "baseline_label",
-    "baseline_date",
-    "tolerance_percent",
-    "national_comparator",
-    "national_comparator_label",
-    "data_owner",
-)
+MEASURE_FIELDS = Measure.CONTENT_FIELDS
 ACTION_KEYS = (
     "description",
     "lead_organisation",

@@ -17,8 +17,15 @@ _KIND_PLURALS = {
 }
 
 
+DIRECTORY_SORTS = {
+    "force_area": ("force_area__name", "name"),
+    "name": ("name",),
+    "tier": ("tier", "name"),
+}
+
+
 def partnership_list_for_user(
-    *, user: User, force_area: str = "", search: str = ""
+    *, user: User, force_area: str = "", search: str = "", sort: str = "force_area"
 ) -> QuerySet[Partnership]:
     partnerships = access_for(user).partnerships(Capability.VIEW_PARTNERSHIP)
     if force_area:
@@ -27,7 +34,8 @@ def partnership_list_for_user(
         partnerships = partnerships.filter(
             Q(name__icontains=search) | Q(short_name__icontains=search)
         )
-    return partnerships.select_related("force_area", "parent").order_by("force_area__name", "name")
+    ordering = DIRECTORY_SORTS.get(sort, DIRECTORY_SORTS["force_area"])
+    return partnerships.select_related("force_area", "parent").order_by(*ordering)
 
 
 def force_areas_for_user(*, user: User) -> QuerySet[ForceArea]:

@@ -42,6 +42,8 @@ from openpyxl.styles import Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from csp_portal.lib.downloads import CSV_CONTENT_TYPE as CSV_CONTENT_TYPE
+from csp_portal.lib.downloads import DANGEROUS_START, spreadsheet_safe
 from csp_portal.lib.forms import GovukFormMixin
 from performance.dashboard_selectors import (
     STATUSES,
@@ -57,10 +59,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 UPLOAD_MAX_ROWS = 2000
-_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 _MAX_NUMBER = Decimal("1e12")
 _CENT = Decimal("0.01")
 _MAX_SCANNED_ROWS = 50_000
@@ -69,16 +69,12 @@ _MAX_SCANNED_ROWS = 50_000
 # Writing ----------------------------------------------------------------------------
 
 
-def safe_text(value: str) -> str:
-    """Text that no spreadsheet will run as a formula."""
-    if value and value.startswith(_DANGEROUS_START):
-        return "'" + value
-    return value
+safe_text = spreadsheet_safe
 
 
 def _unsafe_text(value: str) -> str:
     """Undo safe_text when reading a file back."""
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(_DANGEROUS_START):
+    if len(value) > 1 and value[0] == "'" and value[1:].startswith(DANGEROUS_START):
         return value[1:]
     return value
 

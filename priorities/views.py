@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
+from csp_portal.lib.downloads import spreadsheet_safe
 from priorities import forms, selectors, services
 from priorities.forms import plain_number
 from priorities.models import Action, Measure, Plan
@@ -281,11 +282,6 @@ def plan_on_a_page(request: HttpRequest, partnership: str, code: UUID) -> HttpRe
     )
 
 
-def _csv_safe(value: str) -> str:
-    # Spreadsheets run cells that start like a formula; a leading quote stops that.
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def plan_on_a_page_csv(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
     plan = _viewable_plan(request, partnership, code)
     overdue_only = request.GET.get("overdue") == "1"
@@ -303,7 +299,7 @@ def plan_on_a_page_csv(request: HttpRequest, partnership: str, code: UUID) -> Ht
         for action in group.actions:
             writer.writerow(
                 [
-                    _csv_safe(v)
+                    spreadsheet_safe(v)
                     for v in (
                         group.priority.code,
                         group.priority.title,
@@ -319,8 +315,8 @@ def plan_on_a_page_csv(request: HttpRequest, partnership: str, code: UUID) -> Ht
         if not group.actions:
             writer.writerow(
                 [
-                    _csv_safe(group.priority.code),
-                    _csv_safe(group.priority.title),
+                    spreadsheet_safe(group.priority.code),
+                    spreadsheet_safe(group.priority.title),
                     "",
                     "",
                     "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
 from csp_portal.lib.charts import Series, line_chart
+from csp_portal.lib.downloads import file_response
 from csp_portal.lib.fragments import cached, cached_fragment
 from performance import exchange
 from performance.dashboard_selectors import (
@@ -223,11 +224,4 @@ def force_areas(request: HttpRequest) -> HttpResponse:
     return render(request, "performance/overview.html", {"areas": areas, "choose": True})
 
 
-def exchange_response(body: bytes, content_type: str, filename: str) -> HttpResponse:
-    if "/" in filename or '"' in filename:
-        raise Http404
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Working papers: not for shared caches or the browser's back-forward cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
+exchange_response = file_response

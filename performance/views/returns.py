@@ -16,11 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_object_for_user, get_partnership_for_user, require
+from csp_portal.lib.downloads import csv_response
 from csp_portal.lib.fragments import cached
 from performance import selectors
 from performance.forms import (
@@ -154,6 +156,14 @@ def _problem_anchor(field: str) -> str:
 # The list and starting a return -----------------------------------------------------------
 
 
+def _with(request: HttpRequest, **params: str) -> str:
+    """The page's query string with some parameters set (the filters are kept)."""
+    query = request.GET.copy()
+    for name, value in params.items():
+        query[name] = value
+    return query.urlencode()
+
+
 def return_list(request: HttpRequest, partnership: str) -> HttpResponse:
     partnership_obj = get_partnership_for_user(request, partnership, Capability.VIEW_PUBLISHED)
     access = access_for(request.user)
@@ -167,11 +177,26 @@ def return_list(request: HttpRequest, partnership: str) -> HttpResponse:
     returns = list(
         selectors.return_list_for_user(user=request.user, partnership=partnership_obj, **filters)
     )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"{partnership_obj.slug}-returns.csv",
+            ["Period", "Status", "Due by", "Overdue", "Submitted", "Approved"],
+            (
+                [
+                    r.period.label,
+                    r.get_status_display(),
+                    r.period.submission_deadline.isoformat(),
+                    "Overdue" if r.is_overdue() else "",
+                    timezone.localtime(r.submitted_at).date().isoformat() if r.submitted_at else "",
+                    timezone.localtime(r.approved_at).date().isoformat()
+                    if r.approved_at and r.status == PerformanceReturn.Status.APPROVED
+                    else "",
+                ]
+                for r in returns
+            ),
+        )
     can_start = can_start_return(request.user, partnership_obj).allowed
     startable = selectors.startable_periods(partnership=partnership_obj) if can_start else []
-    # Sorting by period flips between newest and oldest first, keeping the filters.
-    query = request.GET.copy()
-    query["sort"] = "period" if filters["sort"] == "-period" else "-period"
     return render(
         request,
         "performance/returns/list.html",
@@ -181,7 +206,11 @@ def return_list(request: HttpRequest, partnership: str) -> HttpResponse:
             "returns": returns,
             "filter_form": filter_form,
             "sort": filters["sort"],
-            "sort_query": query.urlencode(),
+            # Sorting by period flips between newest and oldest first, keeping the filters.
+            "sort_query": _with(
+                request, sort="period" if filters["sort"] == "-period" else "-period"
+            ),
+            "csv_query": _with(request, format="csv"),
             "working_papers": access.has(Capability.VIEW_WORKING_PAPERS, partnership_obj),
             "can_start": can_start,
             "startable": startable,

@@ -166,6 +166,14 @@ def user_find_or_invite(
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
+        if not user.is_active:
+            raise ValidationError(
+                {
+                    "email": _(
+                        "This account has been closed. Ask a site administrator to reopen it first."
+                    )
+                }
+            )
         return user, False
     if not name.strip():
         raise ValidationError(

@@ -270,3 +270,17 @@ def test_sign_in_is_by_email_whatever_its_case(world, client):
     )
     assert response.status_code == 302
     assert client.get(reverse("home")).context["user"] == officer
+
+
+def test_a_role_cannot_be_given_to_a_closed_account(world, client_for):
+    from accounts.models import RoleGrant
+    from tests.accounts.factories import UserFactory
+
+    closed = UserFactory(email="closed@example.org", is_active=False)
+    response = client_for("manager").post(
+        reverse("people:list", kwargs={"partnership": world.home.slug}),
+        {"email": "closed@example.org", "name": "", "role": "viewer"},
+    )
+    assert response.status_code == 200
+    assert "This account has been closed" in response.content.decode()
+    assert not RoleGrant.objects.filter(user=closed).exists()

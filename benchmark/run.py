@@ -112,6 +112,7 @@ pcc = "pcc@%s.bench.example.org" % p.force_area.slug
 officer = "officer@bench-001.example.org"
 print(json.dumps([
     {"name": "Trivial view (same middleware)", "url": reverse("trivial"), "user": officer, "trivial": True},
+    {"name": "Accessibility statement (a static page in the layout, for reference)", "url": reverse("accessibility"), "user": officer, "reference": True},
     {"name": "Performance dashboard", "url": reverse("performance:dashboard", kwargs={"partnership": p.slug}), "user": officer},
     {"name": "Return form (one section)", "url": reverse("performance:return_section", kwargs={"partnership": p.slug, "code": draft.code, "priority": section.priority.code}), "user": officer},
     {"name": "Return read view", "url": reverse("performance:return_detail", kwargs={"partnership": p.slug, "code": approved.code}), "user": pcc},
@@ -376,6 +377,8 @@ print(json.dumps([ForceArea.objects.count(), Partnership.objects.filter(slug__st
         share = row["rps"] / trivial["rps"]
         if row.get("trivial"):
             met = "(yardstick)"
+        elif row.get("reference"):
+            met = "(reference)"
         else:
             checks = [
                 (

@@ -254,6 +254,8 @@ def dashboard_for(
     followed across plan versions by the measure's lineage."""
     today = today or timezone.localdate()
     returns = list(returns_visible_to(user=user, partnership=partnership))
+    for ret in returns:
+        ret.partnership = partnership  # already loaded: no query per return
     if period is None:
         chosen = returns[0] if returns else None
     else:

@@ -79,7 +79,12 @@ SECTION_STATUS_LABELS = {
 
 
 def _get_return(
-    request: HttpRequest, partnership: str, code: Any, capability: str | None = None
+    request: HttpRequest,
+    partnership: str,
+    code: Any,
+    capability: str | None = None,
+    *,
+    people: bool = True,
 ) -> PerformanceReturn:
     """The return, if the person may see it: 404 without standing in the partnership,
     403 for a draft they may not see or a capability they lack."""
@@ -90,7 +95,8 @@ def _get_return(
         code=code,
     )
     can_view_return(request.user, ret).raise_if_denied()
-    selectors.attach_people(ret)
+    if people:
+        selectors.attach_people(ret)
     if capability:
         require(request.user, capability, ret.partnership)
     return ret
@@ -252,9 +258,10 @@ def return_start(request: HttpRequest, partnership: str) -> HttpResponse:
 
 
 def return_detail(request: HttpRequest, partnership: str, code: Any) -> HttpResponse:
-    ret = _get_return(request, partnership, code)
+    ret = _get_return(request, partnership, code, people=False)
 
     def build() -> dict[str, Any]:
+        selectors.attach_people(ret)
         sections = selectors.return_sections(performance_return=ret)
         for section in sections:
             section.answers = [(label, getattr(section, name)) for name, label, _hint in QUESTIONS]
@@ -266,11 +273,15 @@ def return_detail(request: HttpRequest, partnership: str, code: Any) -> HttpResp
             "events": render_to_string("performance/returns/_events.html", {"events": events}),
             "returned": selectors.last_returned_event(events),
             "has_versions": any(e.kind == ReturnEvent.Kind.SUBMITTED for e in events),
+            # Who submitted and approved it, and the open query: they change only with a
+            # workflow step, which moves updated_at on too.
+            "people": (ret.submitted_by, ret.approved_by, ret.open_query),
         }
 
     # The priorities (laid out as the Norfolk return) and the history come from the
     # cache until the return changes: every save and workflow step moves its updated_at.
     page = cached("return-detail", f"{ret.pk}@{ret.updated_at.timestamp()}", build)
+    ret.submitted_by, ret.approved_by, ret.open_query = page["people"]
     return render(
         request,
         "performance/returns/detail.html",

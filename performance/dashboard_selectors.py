@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for
+from csp_portal.templatetags.portal import rag_words_and_colour
 from performance.models import (
     MeasureValue,
     PerformanceReturn,
@@ -58,8 +59,6 @@ STATUSES: dict[str, tuple[str, str]] = {
     APPROVED: ("Approved", "green"),
     QUERIED: ("Queried", "purple"),
 }
-RAG_COLOURS = {Rag.GREEN: "green", Rag.AMBER: "amber", Rag.RED: "red"}
-NOT_RATED = ("Not rated", "grey")
 
 
 # Small shared helpers --------------------------------------------------------------
@@ -116,9 +115,7 @@ def latest_ended_quarter(today: dt.date | None = None) -> tuple[int, int]:
 
 def rag_tag(rag: str | None) -> tuple[str, str]:
     """(words, colour) for a RAG value; "Not rated" when there is none."""
-    if not rag:
-        return NOT_RATED
-    return str(Rag(rag).label), RAG_COLOURS[Rag(rag)]
+    return rag_words_and_colour(rag)
 
 
 def rag_words(rag: str | None) -> str:

@@ -11,7 +11,6 @@ Views:
   do but lack the capability.
 - ``get_object_for_user(request, queryset, capability, **lookup)``: the same for an
   object that belongs to a partnership (it must expose ``.partnership``).
-- ``PartnershipMixin`` for class-based views: set ``capability`` on the class.
 
 Each app's ``permissions.py`` builds its rules (state first, then role) on top of
 ``access_for(user).has(...)``. See docs/permissions.md.
@@ -216,26 +215,3 @@ def get_object_for_user(
         raise Http404 from exc
     require(request.user, capability, obj.partnership)
     return obj
-
-
-class PartnershipMixin:
-    """For class-based views under /p/<partnership>/: sets ``self.partnership``.
-
-    Set ``capability`` on the view class; it is checked before the handler runs.
-    """
-
-    capability: str = Capability.VIEW_PARTNERSHIP
-    partnership_kwarg = "partnership"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.partnership = get_partnership_for_user(
-            request, kwargs[self.partnership_kwarg], self.capability
-        )
-        self.access = access_for(request.user)
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["partnership"] = self.partnership
-        context["capabilities"] = self.access.capabilities(self.partnership)
-        return context

@@ -117,11 +117,13 @@ _RAG_TAGS = {
 }
 
 
+def rag_words_and_colour(rag: Any, empty: str = "Not rated") -> tuple[str, str]:
+    """("Amber", "amber") for "amber"; (empty, "grey") when there is no rating."""
+    key = str(getattr(rag, "value", rag) or "").strip().lower()
+    return _RAG_TAGS.get(key, (empty, "grey"))
+
+
 @register.simple_tag
 def rag_tag(rag: Any, empty: str = "Not rated") -> str:
     """{% rag_tag "amber" %} -> an orange tag reading "Amber"; no rating -> grey "Not rated"."""
-    key = str(getattr(rag, "value", rag) or "").strip().lower()
-    if key in _RAG_TAGS:
-        label, colour = _RAG_TAGS[key]
-        return tag(label, colour)
-    return tag(empty, "grey")
+    return tag(*rag_words_and_colour(rag, empty))

@@ -9,17 +9,11 @@ from typing import Any
 
 from django import template
 
-from csp_portal.templatetags.portal import tag
+from csp_portal.templatetags.portal import rag_tag, tag
 from priorities.models import Action, Measure, Plan
 
 register = template.Library()
 
-_RAG_COLOURS = {
-    Action.Rag.RED: "red",
-    Action.Rag.AMBER: "amber",
-    Action.Rag.GREEN: "green",
-    Action.Rag.BLUE: "blue",
-}
 _STATUS_COLOURS = {
     Action.Status.NOT_STARTED: "grey",
     Action.Status.IN_PROGRESS: "blue",
@@ -63,9 +57,7 @@ def in_unit(value: Any, unit: str) -> str:
 
 @register.simple_tag
 def action_rag(action: Action) -> str:
-    if not action.rag:
-        return tag("Not rated", "grey")
-    return tag(action.get_rag_display(), _RAG_COLOURS.get(action.rag, "grey"))
+    return rag_tag(action.rag)
 
 
 @register.simple_tag

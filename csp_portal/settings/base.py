@@ -45,6 +45,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters are sent apart from the SQL, so psycopg prepares a query the fifth
+    # time one connection runs it and PostgreSQL stops planning it again: most of the
+    # cost of the permission and return lookups on every page (docs/performance.md).
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": envbool("DATABASE_SERVER_SIDE_BINDING", "True"),
+        "prepare_threshold": envint("DATABASE_PREPARE_THRESHOLD", 5),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # APPS

@@ -203,16 +203,35 @@ class PrioritySummary:
         return rag_tag(self.section.suggested_rag)
 
 
+@dataclass(frozen=True)
+class ReturnRef:
+    """What the dashboard needs of each of the partnership's returns: the quarter picker
+    lists them all, and the charts' cache key uses the ones in their window. Read as
+    plain values, as there are forty of them after ten years."""
+
+    pk: int
+    key: tuple[int, int]
+    updated_at: dt.datetime
+
+    @property
+    def slug(self) -> str:
+        return f"{self.key[0]}-q{self.key[1]}"
+
+    @property
+    def label(self) -> str:
+        return period_label(self.key)
+
+
 @dataclass
 class Dashboard:
-    returns: list[PerformanceReturn]
+    returns: list[ReturnRef]
     chosen: PerformanceReturn | None
     requested: tuple[int, int] | None
     status: str = NOT_STARTED
     overdue: bool = False
     first_quarter: tuple[int, int] | None = None
     # The returns whose figures the charts use: what the charts' data depends on.
-    window_returns: list[PerformanceReturn] = field(default_factory=list)
+    window_returns: list[ReturnRef] = field(default_factory=list)
     _build_priorities: Any = None
 
     @cached_property
@@ -236,7 +255,7 @@ class Dashboard:
 
     @property
     def periods(self) -> list[tuple[str, str]]:
-        return [(r.period.slug, r.period.label) for r in self.returns]
+        return [(r.slug, r.label) for r in self.returns]
 
 
 def dashboard_for(
@@ -250,21 +269,24 @@ def dashboard_for(
     sections' RAG, and each measure's values over the last TREND_QUARTERS quarters,
     followed across plan versions by the measure's lineage."""
     today = today or timezone.localdate()
-    returns = list(returns_visible_to(user=user, partnership=partnership))
-    for ret in returns:
-        ret.partnership = partnership  # already loaded: no query per return
-    if period is None:
-        chosen = returns[0] if returns else None
-    else:
-        chosen = next(
-            (r for r in returns if (r.period.financial_year, r.period.quarter) == period), None
+    visible = returns_visible_to(user=user, partnership=partnership)
+    returns = [
+        ReturnRef(pk=pk, key=(year, quarter), updated_at=updated_at)
+        for pk, year, quarter, updated_at in visible.values_list(
+            "pk", "period__financial_year", "period__quarter", "updated_at"
         )
-    if chosen is None:
+    ]
+    if period is None:
+        ref = returns[0] if returns else None
+    else:
+        ref = next((r for r in returns if r.key == period), None)
+    if ref is None:
         return Dashboard(returns=returns, chosen=None, requested=period)
+    chosen = visible.get(pk=ref.pk)
+    chosen.partnership = partnership  # already loaded
 
-    key = (chosen.period.financial_year, chosen.period.quarter)
-    window = quarters_ending(key, TREND_QUARTERS)
-    by_key = {(r.period.financial_year, r.period.quarter): r for r in returns}
+    window = quarters_ending(ref.key, TREND_QUARTERS)
+    by_key = {r.key: r for r in returns}
     window_returns = {k: by_key[k] for k in window if k in by_key}
     return Dashboard(
         returns=returns,
@@ -281,7 +303,7 @@ def dashboard_for(
 def _priorities(
     chosen: PerformanceReturn,
     window: list[tuple[int, int]],
-    window_returns: dict[tuple[int, int], PerformanceReturn],
+    window_returns: dict[tuple[int, int], ReturnRef],
 ) -> list[PrioritySummary]:
 
     sections = list(

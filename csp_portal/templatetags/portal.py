@@ -12,6 +12,15 @@ from django.utils.html import format_html
 register = template.Library()
 
 
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """``{% url %}`` for a pattern that takes no arguments, reversed once per process
+    (csp_portal.lib.navigation.fixed_url): the layout's header and footer links."""
+    from csp_portal.lib.navigation import fixed_url as reversed_once
+
+    return reversed_once(name)
+
+
 @register.filter
 def widget_attr(field: forms.BoundField, name: str) -> Any:
     return field.field.widget.attrs.get(name, "")

@@ -208,3 +208,29 @@ def test_the_accessibility_statement_is_reachable_signed_out(db, client):
 )
 def test_duration_writes_a_length_of_time_in_words(value, words):
     assert duration(value) == words
+
+
+# The layout's links are reversed once per process ----------------------------------------------
+
+
+def test_the_layout_links_are_reversed_once_and_follow_the_urlconf(settings):
+    from django.urls import reverse
+
+    from csp_portal.lib.navigation import fixed_url
+
+    assert fixed_url("accessibility") == reverse("accessibility") == "/accessibility/"
+    settings.ROOT_URLCONF = "tests.csp_portal.other_urls"
+    assert fixed_url("accessibility") == "/elsewhere/accessibility/"
+
+
+def test_the_layout_links_keep_a_script_prefix():
+    from django.urls import set_script_prefix
+
+    from csp_portal.lib.navigation import fixed_url
+
+    set_script_prefix("/portal/")
+    try:
+        assert fixed_url("accessibility") == "/portal/accessibility/"
+    finally:
+        set_script_prefix("/")
+    assert fixed_url("accessibility") == "/accessibility/"

@@ -127,7 +127,8 @@ def role_groups_sync() -> None:
     """Bring every role group in line with ROLE_CAPABILITIES and the active grants.
 
     Runs after every migrate, so adding a capability to a role in code reaches every
-    existing group on the next deploy.
+    existing group on the next deploy, and the groups of a role removed from the code
+    are deleted with their permissions (their members would otherwise keep them).
     """
     from django.db import connection
 
@@ -139,6 +140,7 @@ def role_groups_sync() -> None:
     for group in Group.objects.filter(name__regex=r"^(partnership|force-area):\d+:[a-z_]+$"):
         kind, pk, role = group.name.split(":")
         if role not in ROLE_CAPABILITIES:
+            group.delete()
             continue
         model = Partnership if kind == "partnership" else ForceArea
         scope_object = model.objects.filter(pk=int(pk)).first()

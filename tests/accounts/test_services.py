@@ -234,6 +234,30 @@ def test_role_groups_sync_deletes_the_groups_of_a_partnership_that_no_longer_exi
     assert not Group.objects.filter(name=name).exists()
 
 
+def test_role_groups_sync_deletes_the_groups_of_a_role_removed_from_the_code(world):
+    """A role dropped from accounts.roles must not leave its members their permissions."""
+    officer = world.person("officer")
+    content_type = ContentType.objects.get_for_model(Partnership)
+    retired = Group.objects.create(name=f"partnership:{world.home.pk}:retired_role")
+    PartnershipGroupObjectPermission.objects.create(
+        group=retired,
+        permission=Permission.objects.get(content_type=content_type, codename="sign_off"),
+        content_object=world.home,
+    )
+    retired.user_set.add(officer)
+    assert access_for(_fresh(officer)).has(C.SIGN_OFF, world.home)
+
+    role_groups_sync()
+
+    assert not Group.objects.filter(name=retired.name).exists()
+    assert not access_for(_fresh(officer)).has(C.SIGN_OFF, world.home)
+    assert access_for(_fresh(officer)).has(C.CONTRIBUTE, world.home)
+    # The groups of roles that still exist are kept.
+    assert role_group(role=Role.OFFICER, scope_object=world.home).user_set.filter(
+        pk=officer.pk
+    ).exists()
+
+
 # Inviting someone who has no account yet --------------------------------------------------
 
 

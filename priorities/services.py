@@ -73,12 +73,26 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, plan: Plan, data: dict[str, Any], by: User) -> Plan:
+def plan_update(*, plan: Plan, data: dict[str, Any], by: User) -> int:
+    """Change a draft plan's details. Narrowing its years deletes the measures' targets
+    for the years it no longer covers (each deletion kept in the change history), so no
+    target is left that no page shows. Returns how many targets were deleted."""
     can_edit_plan(by, plan).raise_if_denied()
     changed = _apply(
         plan, {k: data[k] for k in ("title", "first_year", "last_year", "summary") if k in data}
     )
-    return _save(plan, by, changed) if changed else plan
+    if not changed:
+        return 0
+    _save(plan, by, changed)
+    outside = MeasureTarget.objects.filter(measure__priority__plan=plan).exclude(
+        financial_year__range=(plan.first_year, plan.last_year)
+    )
+    removed = 0
+    for target in outside:
+        target._history_user = by
+        target.delete()
+        removed += 1
+    return removed
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from accounts.roles import Capability
@@ -169,11 +170,20 @@ def plan_edit(request: HttpRequest, partnership: str, code: UUID) -> HttpRespons
     form = forms.PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_update(plan=plan, data=form.cleaned_data, by=request.user)
+            removed = services.plan_update(plan=plan, data=form.cleaned_data, by=request.user)
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, "The plan's details have been saved.")
+            messages.success(
+                request,
+                "The plan's details have been saved."
+                + (
+                    f" {removed} target{pluralize(removed)} for years the plan no longer"
+                    f" covers {pluralize(removed, 'was,were')} removed."
+                    if removed
+                    else ""
+                ),
+            )
             return redirect(_plan_url(plan))
     return render(
         request,

@@ -253,9 +253,11 @@ def test_role_groups_sync_deletes_the_groups_of_a_role_removed_from_the_code(wor
     assert not access_for(_fresh(officer)).has(C.SIGN_OFF, world.home)
     assert access_for(_fresh(officer)).has(C.CONTRIBUTE, world.home)
     # The groups of roles that still exist are kept.
-    assert role_group(role=Role.OFFICER, scope_object=world.home).user_set.filter(
-        pk=officer.pk
-    ).exists()
+    assert (
+        role_group(role=Role.OFFICER, scope_object=world.home)
+        .user_set.filter(pk=officer.pk)
+        .exists()
+    )
 
 
 # Inviting someone who has no account yet --------------------------------------------------

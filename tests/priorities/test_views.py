@@ -191,6 +191,28 @@ def test_it_changes_a_draft_plan(world, client_for, draft):
     assert (draft.title, draft.last_year, draft.summary) == ("Renamed plan", 2016, "Why")
 
 
+def test_narrowing_a_plans_years_removes_the_targets_of_the_years_dropped(world, client_for, draft):
+    measure = MeasureFactory(priority=PriorityFactory(plan=draft))
+    kept = MeasureTargetFactory(measure=measure, financial_year=2014, period="year")
+    for year in (2013, 2015):
+        MeasureTargetFactory(measure=measure, financial_year=year, period="year")
+    officer = world.person("officer")
+
+    response = client_for("officer").post(
+        url("edit", world, code=draft.code),
+        {"title": draft.title, "first_year": "2014/15", "last_year": "2014/15", "summary": ""},
+        follow=True,
+    )
+
+    assert list(MeasureTarget.objects.filter(measure=measure)) == [kept]
+    assert "2 targets for years the plan no longer covers were removed" in text(response)
+    deletions = MeasureTarget.history.filter(history_type="-", measure_id=measure.pk)
+    assert {(h.financial_year, h.history_user) for h in deletions} == {
+        (2013, officer),
+        (2015, officer),
+    }
+
+
 def test_it_shows_the_plan_form_filled_in_with_financial_years(world, client_for, draft):
     page = text(client_for("officer").get(url("edit", world, code=draft.code)))
     assert 'value="2013/14"' in page

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from performance.models import (
     DEFAULT_RAG_STATEMENTS,
@@ -125,7 +126,8 @@ def performance_return_start(
                     national_comparator=measure.national_comparator,
                 )
             )
-        MeasureValue.objects.bulk_create(values)
+        # One INSERT for the values and one for their "created" history rows.
+        bulk_create_with_history(values, MeasureValue, default_user=by)
         _recalculate(section, previous)
         section.save(update_fields=["suggested_rag"])
     ReturnEvent.objects.create(performance_return=ret, kind=ReturnEvent.Kind.STARTED, by=by)

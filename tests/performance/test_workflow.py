@@ -58,6 +58,16 @@ def test_it_starts_a_return_with_a_section_per_priority_and_targets_prefilled(re
     assert ret.events.get().kind == ReturnEvent.Kind.STARTED
 
 
+def test_starting_a_return_records_who_created_each_measure_value(world, ret):
+    from performance.models import MeasureValue
+
+    values = MeasureValue.objects.filter(section__performance_return=ret)
+    created = MeasureValue.history.filter(history_type="+", section_id__in=ret.sections.all())
+    assert values.count() == 4  # two priorities with two measures each
+    assert sorted(h.id for h in created) == sorted(v.pk for v in values)
+    assert {h.history_user for h in created} == {world.person("officer")}
+
+
 def test_only_one_return_per_quarter(world, ret):
     with pytest.raises(ValidationError, match="already been started"):
         started_return(world.home, world.person("officer"))

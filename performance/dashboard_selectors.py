@@ -215,7 +215,7 @@ class ReturnRef:
 
     @property
     def slug(self) -> str:
-        return f"{self.key[0]}-q{self.key[1]}"
+        return period_slug(self.key)
 
     @property
     def label(self) -> str:

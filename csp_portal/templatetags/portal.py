@@ -9,6 +9,8 @@ from typing import Any
 from django import forms, template
 from django.utils.html import format_html
 
+from csp_portal.lib import navigation
+
 register = template.Library()
 
 
@@ -16,9 +18,7 @@ register = template.Library()
 def fixed_url(name: str) -> str:
     """``{% url %}`` for a pattern that takes no arguments, reversed once per process
     (csp_portal.lib.navigation.fixed_url): the layout's header and footer links."""
-    from csp_portal.lib.navigation import fixed_url as reversed_once
-
-    return reversed_once(name)
+    return navigation.fixed_url(name)
 
 
 @register.filter

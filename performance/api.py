@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
@@ -35,10 +35,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import Capability
 from csp_portal.lib.access import access_for
-from performance.dashboard_selectors import parse_period
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection
+from performance.periods import parse_period
 from performance.permissions import can_edit_return, can_view_return
 from performance.services import ConcurrentEditError, return_section_save
 from priorities.models import Measure
@@ -266,17 +265,6 @@ class ConflictSerializer(serializers.Serializer):
 # Reads ------------------------------------------------------------------------------
 
 
-def returns_visible_to(user: Any) -> QuerySet[PerformanceReturn]:
-    """Every return the person may see, in any partnership."""
-    access = access_for(user)
-    returns = PerformanceReturn.objects.select_related("partnership", "period")
-    if access.is_site_admin:
-        return returns
-    working = access.partnership_filter(Capability.VIEW_WORKING_PAPERS, prefix="partnership__")
-    published = access.partnership_filter(Capability.VIEW_PUBLISHED, prefix="partnership__")
-    return returns.filter(working | (published & Q(status=PerformanceReturn.Status.APPROVED)))
-
-
 def _sections_prefetch() -> Prefetch:
     return Prefetch(
         "sections",
@@ -331,7 +319,8 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         return ReturnSerializer
 
     def get_queryset(self) -> QuerySet[PerformanceReturn]:
-        returns = returns_visible_to(self.request.user).order_by(
+        returns = PerformanceReturn.objects.visible_to(access_for(self.request.user))
+        returns = returns.select_related("partnership", "period").order_by(
             "partnership__name", "-period__financial_year", "-period__quarter"
         )
         params = self.request.query_params

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.lib.forms import GovukFormMixin
+from csp_portal.lib.numbers import plain_number
 from performance.models import DEFAULT_RAG_STATEMENTS, MeasureValue, PerformanceReturn, Rag
 
 # The four questions of the Norfolk return, in its own words (seeds-digest-B §3.1), with
@@ -71,7 +72,7 @@ class NumberField(forms.DecimalField):
 
 def _plain(value: Decimal | None) -> str | None:
     """A stored number as it was typed: 2162.00 -> "2162", 88.50 -> "88.5"."""
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else plain_number(value)
 
 
 def _number_errors(what: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ cannot silently overwrite each other.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,7 +27,18 @@ from django.utils.translation import gettext_lazy as _
 from csp_portal.lib.history import portal_history
 from csp_portal.lib.models import BaseModel, CodedModel
 from partnerships.models import Partnership
-from priorities.models import Measure, Plan, Priority, financial_year_label
+from performance.periods import (
+    Key,
+    months_label,
+    period_label,
+    period_slug,
+    previous_key,
+    quarter_dates,
+)
+from priorities.models import Measure, Plan, Priority
+
+if TYPE_CHECKING:
+    from csp_portal.lib.access import Access
 
 
 class Rag(models.TextChoices):
@@ -48,24 +60,6 @@ DEFAULT_RAG_STATEMENTS = {
     Rag.AMBER: "AMBER – target causing concern; remedial action taken, impact uncertain",
     Rag.RED: "RED – target not on track; significant risk it will not be achieved",
 }
-
-# Quarter -> (first month, last month) in the UK financial year.
-_QUARTER_MONTHS = {1: (4, 6), 2: (7, 9), 3: (10, 12), 4: (1, 3)}
-
-
-def quarter_dates(financial_year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    first_month, last_month = _QUARTER_MONTHS[quarter]
-    year = financial_year if quarter < 4 else financial_year + 1
-    start = dt.date(year, first_month, 1)
-    next_month = dt.date(year + (last_month == 12), last_month % 12 + 1, 1)
-    return start, next_month - dt.timedelta(days=1)
-
-
-def period_containing(day: dt.date) -> tuple[int, int]:
-    """(financial year, quarter) of a date: 15 May 2013 -> (2013, 1)."""
-    financial_year = day.year if day.month >= 4 else day.year - 1
-    quarter = {4: 1, 5: 1, 6: 1, 7: 2, 8: 2, 9: 2, 10: 3, 11: 3, 12: 3, 1: 4, 2: 4, 3: 4}[day.month]
-    return financial_year, quarter
 
 
 class ReportingPeriod(BaseModel):
@@ -106,28 +100,47 @@ class ReportingPeriod(BaseModel):
             self.submission_deadline = self.ends_on + dt.timedelta(days=self.DEFAULT_DEADLINE_DAYS)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def unsaved(cls, key: Key) -> ReportingPeriod:
+        """A quarter nobody has started a return for yet: its dates and default deadline,
+        without writing anything (reads never create rows)."""
+        period = cls(financial_year=key[0], quarter=key[1])
+        period.starts_on, period.ends_on = quarter_dates(*key)
+        period.submission_deadline = period.ends_on + dt.timedelta(days=cls.DEFAULT_DEADLINE_DAYS)
+        return period
+
+    @property
+    def key(self) -> Key:
+        return self.financial_year, self.quarter
+
     @property
     def label(self) -> str:
-        return f"Q{self.quarter} {financial_year_label(self.financial_year)}"
+        return period_label(self.key)
 
     @property
     def months_label(self) -> str:
-        return f"{self.starts_on:%B} to {self.ends_on:%B %Y}"
+        return months_label(self.key)
 
     @property
     def slug(self) -> str:
         """URL form: 2013-q2."""
-        return f"{self.financial_year}-q{self.quarter}"
+        return period_slug(self.key)
 
-    def previous_key(self) -> tuple[int, int]:
-        if self.quarter == 1:
-            return self.financial_year - 1, 4
-        return self.financial_year, self.quarter - 1
+    def previous_key(self) -> Key:
+        return previous_key(self.key)
 
 
 class PerformanceReturnQuerySet(models.QuerySet):
     def approved(self) -> PerformanceReturnQuerySet:
         return self.filter(status=PerformanceReturn.Status.APPROVED)
+
+    def visible_to(self, access: Access) -> PerformanceReturnQuerySet:
+        """The returns this person may see, in any partnership: the list form of
+        performance.permissions.can_view_return, where the rule and its reason live.
+        Used by the return pages, the dashboard, the overview's downloads and the API."""
+        from performance.permissions import visible_returns_filter
+
+        return self.filter(visible_returns_filter(access))
 
 
 class PerformanceReturn(CodedModel):
@@ -176,10 +189,34 @@ class PerformanceReturn(CodedModel):
     def is_frozen(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def is_queried(self) -> bool:
+        """Reopened by a PCC query and not yet approved again."""
+        return self.status == self.Status.DRAFT and self.open_query_id is not None
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
-        """Not yet submitted although the deadline has passed."""
-        today = today or timezone.localdate()
-        return self.status == self.Status.DRAFT and today > self.period.submission_deadline
+        """See ``is_overdue`` below: the one rule, for the partnership's pages and the
+        PCC overview alike."""
+        return is_overdue(self, self.period, today)
+
+
+def is_overdue(
+    ret: PerformanceReturn | None, period: ReportingPeriod, today: dt.date | None = None
+) -> bool:
+    """Whether a partnership's return for ``period`` is overdue: the deadline has passed
+    and there is no return, or only a draft that has never been through sign-off as it
+    stands (including one a manager sent back for changes).
+
+    A return reopened by a PCC query is *queried*, not overdue: it was submitted and
+    approved on time, the query does not set a new due date, and the overview and the
+    partnership's pages both show it as "Queried" until it is approved again
+    (docs/return-workflow.md)."""
+    today = today or timezone.localdate()
+    if today <= period.submission_deadline:
+        return False
+    if ret is None:
+        return True
+    return ret.status == PerformanceReturn.Status.DRAFT and not ret.is_queried
 
 
 class ReturnSection(BaseModel):

@@ -14,17 +14,16 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Capability
 from csp_portal.lib.access import access_for
 from performance.models import (
     MeasureValue,
     PerformanceReturn,
-    ReportingPeriod,
     ReturnEvent,
     ReturnSection,
     ReturnVersion,
-    quarter_dates,
 )
+from performance.periods import months_label, period_label, period_slug, quarter_dates
+from performance.permissions import can_see_event, can_see_event_comment, history_audience
 from priorities.models import Plan
 
 if TYPE_CHECKING:
@@ -71,9 +70,7 @@ def return_list_for_user(
 ) -> QuerySet[PerformanceReturn]:
     """A partnership's returns that the person may see: every one with working papers,
     approved ones only for readers of published material."""
-    returns = PerformanceReturn.objects.filter(partnership=partnership).select_related("period")
-    if not access_for(user).has(Capability.VIEW_WORKING_PAPERS, partnership):
-        returns = returns.filter(status=Status.APPROVED)
+    returns = visible_returns(user=user, partnership=partnership).select_related("period")
     if status:
         returns = returns.filter(status=status)
     if financial_year:
@@ -81,10 +78,17 @@ def return_list_for_user(
     return returns.order_by(*RETURN_SORTS.get(sort, RETURN_SORTS["-period"]))
 
 
-def return_years(*, partnership: Partnership) -> list[int]:
-    """Financial years that have a return, newest first (for the list's filter)."""
+def visible_returns(*, user: User, partnership: Partnership) -> QuerySet[PerformanceReturn]:
+    """The partnership's returns this person may see (PerformanceReturn.visible_to)."""
+    return PerformanceReturn.objects.filter(partnership=partnership).visible_to(access_for(user))
+
+
+def return_years(*, user: User, partnership: Partnership) -> list[int]:
+    """Financial years that have a return this person may see, newest first (for the
+    list's filter: a year offered to a scrutiny member would tell them that a draft
+    exists in it)."""
     return list(
-        PerformanceReturn.objects.filter(partnership=partnership)
+        visible_returns(user=user, partnership=partnership)
         .order_by("-period__financial_year")
         .values_list("period__financial_year", flat=True)
         .distinct()
@@ -98,16 +102,15 @@ class StartablePeriod:
 
     @property
     def label(self) -> str:
-        return ReportingPeriod(financial_year=self.financial_year, quarter=self.quarter).label
+        return period_label((self.financial_year, self.quarter))
 
     @property
     def slug(self) -> str:
-        return f"{self.financial_year}-q{self.quarter}"
+        return period_slug((self.financial_year, self.quarter))
 
     @property
     def months_label(self) -> str:
-        starts_on, ends_on = quarter_dates(self.financial_year, self.quarter)
-        return f"{starts_on:%B} to {ends_on:%B %Y}"
+        return months_label((self.financial_year, self.quarter))
 
 
 def startable_periods(
@@ -176,6 +179,27 @@ def return_events(*, performance_return: PerformanceReturn) -> list[ReturnEvent]
         .select_related("by", "version")
         .order_by("created_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A step of a return's history as one reader is shown it."""
+
+    event: ReturnEvent
+    comment: str
+
+
+def return_history(
+    *, user: User, performance_return: PerformanceReturn, events: list[ReturnEvent]
+) -> list[HistoryRow]:
+    """The steps and comments of the return's history this person may read (the rule
+    and its reasons: performance.permissions.history_audience)."""
+    audience = history_audience(user, performance_return)
+    return [
+        HistoryRow(event, event.comment if can_see_event_comment(audience, event) else "")
+        for event in events
+        if can_see_event(audience, event)
+    ]
 
 
 def return_versions(*, performance_return: PerformanceReturn) -> list[ReturnVersion]:

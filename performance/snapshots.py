@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from csp_portal.lib.numbers import plain_number
+
 if TYPE_CHECKING:
     from performance.models import PerformanceReturn
 
@@ -43,7 +45,7 @@ VALUE_LABELS = {
 
 
 def _number(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else plain_number(value)
 
 
 def return_snapshot(ret: PerformanceReturn) -> dict[str, Any]:

@@ -33,8 +33,8 @@ from performance.models import (
     Rag,
     ReportingPeriod,
     ReturnSection,
-    period_containing,
 )
+from performance.periods import period_containing
 from performance.rag import calculate_rag, suggest_overall
 from priorities.models import Action, Measure, MeasureTarget, Plan
 from tests.test_seed_demo import FIXTURES, _read

@@ -49,9 +49,8 @@ from performance.models import (
     PerformanceReturn,
     ReportingPeriod,
     ReturnSection,
-    period_containing,
-    quarter_dates,
 )
+from performance.periods import period_containing, quarter_dates
 from performance.services import (
     SECTION_FIELDS,
     VALUE_FIELDS,

@@ -20,6 +20,8 @@ from decimal import Decimal
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from csp_portal.lib.numbers import format_number
+
 Number = int | float | Decimal
 
 TEXT = "#0b0c0c"
@@ -60,9 +62,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _default_format(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+    return format_number(value)
 
 
 def _fmt(number: float) -> str:

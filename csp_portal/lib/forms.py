@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -355,3 +356,18 @@ class GovukDateField(forms.MultiValueField):
             return dt.date(int(year), int(month), int(day))
         except ValueError as exc:
             raise forms.ValidationError(_("Enter a real date")) from exc
+
+
+def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it is about.
+
+    Each key of ``exc.message_dict`` that names a field of ``form`` goes to that field;
+    ``__all__`` (NON_FIELD_ERRORS) and keys the form has no field for go to the form's
+    non-field errors, so no message is lost. An error without fields (a plain message
+    or list) is a non-field error too."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, messages in exc.message_dict.items():
+        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
+        form.add_error(field, messages)

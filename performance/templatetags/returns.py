@@ -1,14 +1,15 @@
 """Template helpers for the quarterly return pages: numbers as a measure's unit writes
-them, and the direction of travel in words."""
+them, a return's status, and the direction of travel in words."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
 
-from performance.models import Direction
+from csp_portal.lib.numbers import format_number
+from performance.models import Direction, PerformanceReturn
+from performance.presentation import status_tag
 from priorities.models import Measure
 
 register = template.Library()
@@ -18,21 +19,15 @@ Unit = Measure.Unit
 
 @register.filter
 def measure_number(value: Any, unit: str = Unit.COUNT) -> str:
-    """2162 -> "2,162"; 88.5 % -> "88.5%"; 65000 money -> "£65,000". Empty for no value."""
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value))
-    text = format(number.normalize(), ",f")
-    if "." in text:
-        whole, fraction = text.split(".")
-        # Money keeps pence as two digits: £1,250.50, not £1,250.5.
-        if unit == Unit.MONEY:
-            text = f"{whole}.{fraction.ljust(2, '0')}"
-    if unit == Unit.PERCENTAGE:
-        return f"{text}%"
-    if unit == Unit.MONEY:
-        return f"£{text}"
-    return text
+    """2162 -> "2,162"; 88.5 % -> "88.5%"; 1250.5 money -> "£1,250.50". Empty for no
+    value (csp_portal.lib.numbers.format_number, as everywhere)."""
+    return format_number(value, unit)
+
+
+@register.filter
+def return_status_tag(ret: PerformanceReturn | None) -> tuple[str, str]:
+    """(words, colour) of a return's status, as the dashboard and overview show it."""
+    return status_tag(ret)
 
 
 _DIRECTION_WORDS = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,23 +14,18 @@ from csp_portal.lib.access import access_for, get_partnership_for_user
 from csp_portal.lib.charts import Series, line_chart
 from csp_portal.lib.downloads import file_response
 from csp_portal.lib.fragments import cached, cached_fragment
+from csp_portal.lib.numbers import format_number
 from performance import exchange
-from performance.dashboard_selectors import (
+from performance.dashboard_selectors import Dashboard, MeasureTrend, dashboard_for, trend_summary
+from performance.overview_selectors import (
     SORTS,
-    STATUSES,
-    Dashboard,
-    MeasureTrend,
-    dashboard_for,
     force_areas_with_overview,
-    format_number,
     overview_for,
     overview_version,
-    parse_period,
-    period_label,
-    rag_tag,
-    trend_summary,
 )
+from performance.periods import parse_period, period_label, period_slug
 from performance.permissions import can_edit_return, can_view_overview
+from performance.presentation import STATUSES, rag_tag
 from priorities.models import Measure
 
 TARGET_COLOUR = "#0b0c0c"
@@ -40,8 +35,7 @@ def _chart(trend: MeasureTrend, index: int) -> str:
     unit = trend.measure.unit
 
     def axis_format(value: float) -> str:
-        text = format_number(value, unit)
-        return text
+        return format_number(value, unit)
 
     return line_chart(
         chart_id=f"trend-{index}",
@@ -159,32 +153,45 @@ def _overview_filters(request: HttpRequest) -> dict:
     }
 
 
+def _download_query(filters: dict, period_key: tuple[int, int]) -> str:
+    """The download links' query string: the overview's own filters, as the page was
+    built from them (never the request's other parameters)."""
+    query = QueryDict(mutable=True)
+    query["period"] = period_slug(period_key)
+    if filters["status"]:
+        query["status"] = filters["status"]
+    if filters["overdue_only"]:
+        query["overdue"] = "1"
+    if filters["sort"] != "name":
+        query["sort"] = filters["sort"]
+    return query.urlencode()
+
+
 def overview(request: HttpRequest, force_area: str) -> HttpResponse:
     force_area_obj = _force_area_for(request, force_area)
     filters = _overview_filters(request)
 
-    def build() -> dict[str, str]:
+    def build() -> dict:
         data = overview_for(force_area=force_area_obj, **filters)
-        query = request.GET.copy()
-        query.pop("page", None)
-        query["period"] = data.period.slug
-        body = render_to_string(
-            "performance/_overview_body.html",
-            {
-                "overview": data,
-                "force_area": force_area_obj,
-                "filters": filters,
-                "statuses": [(k, v[0]) for k, v in STATUSES.items()],
-                "sorts": list(SORTS.items()),
-                "query": query.urlencode(),
-                "filtered": bool(filters["status"] or filters["overdue_only"]),
-                "deadline_passed": timezone.localdate() > data.period.submission_deadline,
-            },
-        )
-        return {"period_label": data.period.label, "body_html": body}
+        context = {
+            "overview": data,
+            "force_area": force_area_obj,
+            "filters": filters,
+            "statuses": [(k, v[0]) for k, v in STATUSES.items()],
+            "sorts": list(SORTS.items()),
+            "filtered": bool(filters["status"] or filters["overdue_only"]),
+            "deadline_passed": timezone.localdate() > data.period.submission_deadline,
+        }
+        return {
+            "period_label": data.period.label,
+            "period_key": data.key,
+            "summary_html": render_to_string("performance/_overview_summary.html", context),
+            "table_html": render_to_string("performance/_overview_table.html", context),
+        }
 
-    # The body comes from the cache until a partnership, return or deadline of the area
-    # changes (or the day does); the filters are part of the key.
+    # The summary and the table come from the cache until a partnership, return or
+    # deadline of the area changes (or the day does); the filters are part of the key.
+    # What depends on the request alone (the download links) is built outside them.
     page = cached(
         "overview",
         f"{overview_version(force_area=force_area_obj)}|{sorted(filters.items())}",
@@ -196,7 +203,9 @@ def overview(request: HttpRequest, force_area: str) -> HttpResponse:
         {
             "force_area": force_area_obj,
             "period_label": page["period_label"],
-            "body_html": mark_safe(page["body_html"]),  # noqa: S308 - rendered by the template engine
+            "summary_html": mark_safe(page["summary_html"]),  # noqa: S308 - rendered by the template engine
+            "table_html": mark_safe(page["table_html"]),  # noqa: S308 - rendered by the template engine
+            "download_query": _download_query(filters, page["period_key"]),
         },
     )
 

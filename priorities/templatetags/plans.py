@@ -4,13 +4,13 @@ Tags always carry words; the colour is a second cue (DESIGN.md §5)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
 
+from csp_portal.lib.numbers import format_number
 from csp_portal.templatetags.portal import rag_tag, tag
-from priorities.models import Action, Measure, Plan
+from priorities.models import Action, Plan
 
 register = template.Library()
 
@@ -27,32 +27,16 @@ _PLAN_COLOURS = {
 }
 
 
-def format_number(value: Any) -> str:
-    """4585 -> "4,585"; 2.50 -> "2.5"; None -> ""."""
-    if value is None or value == "":
-        return ""
-    number = Decimal(value)
-    if number == number.to_integral_value():
-        return f"{number:,.0f}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
 @register.filter
 def number(value: Any) -> str:
+    """4585 -> "4,585"; 2.50 -> "2.5"; None -> "" (csp_portal.lib.numbers)."""
     return format_number(value)
 
 
 @register.filter
 def in_unit(value: Any, unit: str) -> str:
     """A value as the measure's unit writes it: "£65,000", "88%", "4,585"."""
-    text = format_number(value)
-    if not text:
-        return ""
-    if unit == Measure.Unit.MONEY:
-        return f"-£{text[1:]}" if text.startswith("-") else f"£{text}"
-    if unit == Measure.Unit.PERCENTAGE:
-        return f"{text}%"
-    return text
+    return format_number(value, unit)
 
 
 @register.simple_tag

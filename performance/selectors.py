@@ -29,7 +29,6 @@ from priorities.models import Plan
 if TYPE_CHECKING:
     from partnerships.models import Partnership
 
-Status = PerformanceReturn.Status
 
 # Query-string sort keys of the returns list -> ordering.
 RETURN_SORTS = {

@@ -29,8 +29,6 @@ from performance.permissions import (
     can_view_return,
 )
 
-Status = PerformanceReturn.Status
-
 
 def get_return(
     request: HttpRequest,

@@ -1,27 +1,14 @@
-"""Downloads: CSV files any list can offer, and text that spreadsheets will not run.
+"""Downloads: a file sent as an attachment that no shared cache keeps.
 
-Spreadsheets run a cell that starts like a formula (=, +, -, @, tab, carriage return);
-every text cell written to a CSV or XLSX file goes through ``spreadsheet_safe`` first,
-which puts an apostrophe in front (CSV injection).
+Every download goes through ``file_response`` (spreadsheets through
+``csp_portal.lib.spreadsheets.csv_response`` / ``xlsx_response``, which call it).
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import Http404, HttpResponse
-
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Text that no spreadsheet will run as a formula."""
-    if value and value.startswith(DANGEROUS_START):
-        return "'" + value
-    return value
 
 
 def file_response(body: bytes | str, content_type: str, filename: str) -> HttpResponse:
@@ -34,13 +21,15 @@ def file_response(body: bytes | str, content_type: str, filename: str) -> HttpRe
     return response
 
 
-def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """A CSV download (UTF-8 with a byte-order mark, so Excel reads it as UTF-8)."""
-    response = file_response("\ufeff", CSV_CONTENT_TYPE, filename)
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else spreadsheet_safe(str(v)) for v in row])
-    return response
+# CSV writing and formula neutralising moved to csp_portal.lib.spreadsheets. These names
+# answer from there until the last caller (priorities/views.py) imports them from it;
+# then this function goes.
+_MOVED = {"spreadsheet_safe", "csv_response", "CSV_CONTENT_TYPE", "DANGEROUS_START"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        from csp_portal.lib import spreadsheets
+
+        return getattr(spreadsheets, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

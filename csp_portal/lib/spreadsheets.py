@@ -36,8 +36,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from xml.parsers import expat
 
-from defusedxml.ElementTree import iterparse
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
@@ -192,51 +192,121 @@ def _too_long(rows: int, max_rows: int, what: str) -> ValidationError:
     )
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"([A-Za-z]{1,3})(\d+)$")
 
 
-def scan_sheet_xml(source: Any, *, max_rows: int, max_columns: int) -> None:
-    """Refuse a sheet with a cell outside max_rows x max_columns or more cells than fit
-    in it, whatever its dimension says. Stops at the first such cell, so a hostile
-    sheet costs a few milliseconds; the XML parser itself is bounded by the archive
-    limits checked before (csp_portal.lib.uploads)."""
-    max_cells = max_rows * max_columns
-    cells = row = column = 0
-    sheet_data = None
-    for event, element in iterparse(source, events=("start", "end")):
-        tag = _local(element.tag)
-        if event == "end":
-            if tag == "row" and sheet_data is not None:
-                sheet_data.clear()  # keep memory flat however many rows there are
-            continue
-        if tag == "sheetData":
-            sheet_data = element
-        elif tag == "row":
-            number = element.get("r", "")
-            row = int(number) if number.isdigit() else row + 1
-            column = 0
-        elif tag == "c":
-            cells += 1
-            match = _REF.match(element.get("r", ""))
-            if match:
-                column = column_index_from_string(match.group(1).upper())
-                row = int(match.group(2))
-            else:
-                column += 1
-            if column > max_columns:
-                raise _too_wide(column, max_columns, "sheet")
-            if row > max_rows:
-                raise _too_long(row, max_rows, "sheet")
-            if cells > max_cells:
+def _ref(ref: str) -> tuple[int, int] | None:
+    """(column, row) of a reference like "XFD12", or None."""
+    match = _REF.match(ref)
+    if not match:
+        return None
+    return column_index_from_string(match.group(1).upper()), int(match.group(2))
+
+
+def _unreadable_xml() -> ValidationError:
+    return ValidationError(
+        "The file could not be opened as an XLSX spreadsheet: part of it is not "
+        "spreadsheet XML. Save it as XLSX (Excel Workbook) or CSV and try again",
+        code="damaged",
+    )
+
+
+class _PartScan:
+    """Counts one XML part of a workbook as expat streams it, and stops it (by raising)
+    at the first element outside the limits. expat's callbacks are cheap; building
+    elements, as ElementTree and openpyxl do, is not."""
+
+    def __init__(self, max_rows: int, max_columns: int) -> None:
+        self.max_rows, self.max_columns = max_rows, max_columns
+        self.max_cells = max_rows * max_columns
+        # A cell is at most three elements (c, is, t) and a row one more; the rest of a
+        # template's parts (styles, theme) are a few thousand.
+        self.max_elements = 4 * self.max_cells + 20_000
+        self.elements = self.cells = self.row = self.column = 0
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        self.elements += 1
+        if self.elements > self.max_elements:
+            raise ValidationError(
+                "The file holds far more than the template does. Download the template again",
+                code="too_many_elements",
+            )
+        if name == _MAIN + "dimension":
+            # The declared size: the cheap refusal (a 16,384-column sheet stops here).
+            last = _ref(attrs.get("ref", "").rsplit(":", 1)[-1])
+            if last:
+                self.check(*last, declared=True)
+        elif name == _MAIN + "row":
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isdigit() else self.row + 1
+            self.column = 0
+        elif name == _MAIN + "c":
+            # The dimension may be missing or lie: each cell is checked too.
+            self.cells += 1
+            found = _ref(attrs.get("r", ""))
+            self.column, self.row = found if found else (self.column + 1, self.row)
+            self.check(self.column, self.row)
+            if self.cells > self.max_cells:
                 raise ValidationError(
-                    f"The sheet has more than {max_cells:,} cells; the template has at most "
-                    f"{max_cells:,}. Download the template again",
+                    f"The sheet has more than {self.max_cells:,} cells; the template has at "
+                    f"most {self.max_cells:,}. Download the template again",
                     code="too_many_cells",
                 )
+
+    def check(self, column: int, row: int, declared: bool = False) -> None:
+        if column > self.max_columns:
+            if declared:
+                raise _too_wide(column, self.max_columns, "sheet")
+            raise ValidationError(
+                f"The sheet has a cell in column {get_column_letter(column)} (column "
+                f"{column:,}); the template has {self.max_columns} columns. Download the "
+                "template again",
+                code="too_wide",
+            )
+        if row > self.max_rows:
+            if declared:
+                raise _too_long(row, self.max_rows, "sheet")
+            raise ValidationError(
+                f"The sheet has a cell in row {row:,}; the template has at most "
+                f"{self.max_rows:,} rows. Download the template again",
+                code="too_long",
+            )
+
+    def forbid(self, *args: Any) -> None:
+        # No spreadsheet part has a document type: one here is an entity-expansion attack.
+        raise _unreadable_xml()
+
+
+def check_xlsx_parts(content: bytes, *, max_rows: int, max_columns: int) -> None:
+    """Before openpyxl opens the workbook: every XML part streamed through expat, refused
+    at the first cell beyond max_rows x max_columns (declared or real), past as many
+    cells as that, past a few times as many elements, or with a document type (entity
+    expansion). openpyxl reads every sheet's XML once just to find its size when the
+    sheet does not declare one, and all shared strings at once, so this comes first.
+    The archive's own limits (csp_portal.lib.uploads) bound the bytes streamed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise _damaged() from exc
+    with archive:
+        for info in archive.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            scan = _PartScan(max_rows, max_columns)
+            parser = expat.ParserCreate(namespace_separator="}")
+            parser.StartElementHandler = scan.start
+            parser.StartDoctypeDeclHandler = scan.forbid
+            parser.EntityDeclHandler = scan.forbid
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(64 * 1024):
+                        parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+            except expat.ExpatError as exc:
+                raise _unreadable_xml() from exc
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+                raise _damaged() from exc
 
 
 def _is_percent_format(number_format: str) -> bool:
@@ -255,25 +325,15 @@ def read_xlsx_rows(content: bytes, *, max_rows: int, max_columns: int) -> list[l
     """The first sheet's cells as values, at most max_rows x max_columns of them. A number
     in a percentage-formatted cell is read as the percentage people typed (88, not 0.88).
     Raises ValidationError with a message for the file field."""
+    check_xlsx_parts(content, max_rows=max_rows, max_columns=max_columns)
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise _damaged() from exc
-    except Exception as exc:  # noqa: BLE001 (defusedxml and damaged XML fail in many ways)
+    except Exception as exc:  # noqa: BLE001 (a damaged workbook fails in many ways)
         raise _damaged() from exc
     try:
         ws = wb.worksheets[0] if wb.worksheets else None
         if not isinstance(ws, ReadOnlyWorksheet):
             raise ValidationError("The first sheet of the file has no cells", code="no_sheet")
-        # Declared dimensions: the cheap refusal (a 16,384-column sheet stops here).
-        if ws.max_column and ws.max_column > max_columns:
-            raise _too_wide(ws.max_column, max_columns, "sheet")
-        if ws.max_row and ws.max_row > max_rows:
-            raise _too_long(ws.max_row, max_rows, "sheet")
-        # The dimension may be missing or lie: look at the cells themselves. openpyxl's
-        # read-only sheet opens its own part of the archive; so do we, once.
-        with ws._get_source() as source:
-            scan_sheet_xml(source, max_rows=max_rows, max_columns=max_columns)
         rows: list[list[Any]] = []
         for row in ws.iter_rows(min_row=1, max_row=max_rows, min_col=1, max_col=max_columns):
             values = []

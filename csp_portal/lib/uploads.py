@@ -117,7 +117,7 @@ def describe_allowed(allowed: Collection[Kind]) -> str:
 def size_words(size: int) -> str:
     if size >= MB:
         value = size / MB
-        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB"
+        return f"{value:.0f} MB" if value >= 10 or value == int(value) else f"{value:.1f} MB"
     return f"{max(1, size // 1024)} KB"
 
 

@@ -308,7 +308,7 @@ def check_upload(
             code="damaged",
         ) from None
     if kind is None or kind not in allowed:
-        if named in allowed:
+        if named is not None and named in allowed:
             message = f"The file is not a real {named.label.split(' ', 1)[1]}. Upload {wanted}"
         elif extension in _SAVE_AGAIN:
             message = f"The selected file must be {wanted}: save your .{extension} file as {wanted.split(' ', 1)[1]}"
@@ -318,10 +318,10 @@ def check_upload(
     if not extension:
         clean_name = f"{stem[: max_name_length - len(kind.extension) - 1]}.{kind.extension}"
     elif extension not in kind.extensions:
+        instead = {named} if named is not None and named in allowed else allowed
         raise ValidationError(
             f"The file is named .{extension} but is {kind.label}. Rename it to end in "
-            f".{kind.extension}, or save it as {describe_allowed({named} if named is not None and named in allowed else allowed)}, "
-            "and upload it again",
+            f".{kind.extension}, or save it as {describe_allowed(instead)}, and upload it again",
             code="misnamed",
         )
     return CheckedUpload(

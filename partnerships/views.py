@@ -9,8 +9,8 @@ from django.shortcuts import render
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
-from csp_portal.lib.downloads import csv_response
 from csp_portal.lib.history import partnership_history
+from csp_portal.lib.spreadsheets import csv_response
 from partnerships.selectors import (
     DIRECTORY_SORTS,
     force_areas_for_user,

@@ -29,10 +29,6 @@ from csp_portal.lib.access import access_for
 from csp_portal.lib.numbers import format_number
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection, is_overdue
 
-# Overview is re-exported for performance/exchange.py (helper h5's), which imports it
-# from here with STATUSES, format_number and rag_words; new code imports each from its
-# own module (see the docstring).
-from performance.overview_selectors import Overview as Overview
 from performance.periods import period_label, period_slug, quarters_ending
 from performance.presentation import NOT_STARTED, STATUSES, rag_tag, rag_words, return_status
 from priorities.models import Measure, MeasureTarget, financial_year_label

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from csp_portal.lib.forms import GovukFormMixin
 from csp_portal.lib.numbers import plain_number
 from performance.models import DEFAULT_RAG_STATEMENTS, MeasureValue, PerformanceReturn, Rag
+from performance.uploads import check_measure_values_file, parse_upload
 
 # The four questions of the Norfolk return, in its own words (seeds-digest-B §3.1), with
 # the hint it gives.
@@ -323,3 +324,23 @@ class CompareForm(GovukFormMixin, forms.Form):
     def add_prefix(self, field_name: str) -> str:
         # "from" is a Python keyword, so the field is ``from_`` but the URL says ?from=.
         return "from" if field_name == "from_" else super().add_prefix(field_name)
+
+
+class MeasureValuesUploadForm(GovukFormMixin, forms.Form):
+    """A file of measure values made from the template. ``clean_file`` checks the file
+    (csp_portal.lib.uploads) and reads its rows; ``rows`` holds them when it is valid."""
+
+    file = forms.FileField(
+        label="Upload a file",
+        help_text="An XLSX or CSV file made from the template, smaller than 2 MB.",
+        error_messages={
+            "required": "Select an XLSX or CSV file to upload",
+            "empty": "The selected file is empty",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.rows = parse_upload(check_measure_values_file(upload))
+        return upload

@@ -480,3 +480,65 @@ def performance_return_query(
     ret.open_query = event
     _save_return(ret, by, ["status", "open_query"])
     return ret
+
+
+# Uploading measure values -------------------------------------------------------------
+# (performance.uploads reads and checks the file; this applies it.)
+
+if TYPE_CHECKING:
+    from performance.uploads import ValidatedUpload
+
+
+def _stale_upload_message(section: ReturnSection) -> str:
+    latest = ReturnSection.objects.select_related("updated_by").get(pk=section.pk)
+    who = latest.updated_by.name if latest.updated_by else "Someone else"
+    return (
+        f"{who} saved priority {section.priority.code} at "
+        f"{timezone.localtime(latest.updated_at):%H:%M on %-d %B %Y}, after the template "
+        "in this file was downloaded. Nothing has been uploaded, so their changes are "
+        "safe. Download the template again, copy your values into it and upload that."
+    )
+
+
+@transaction.atomic
+def measure_values_upload(
+    *, performance_return: PerformanceReturn, upload: ValidatedUpload, by: User
+) -> list[ReturnSection]:
+    """Apply a valid upload: one return_section_save per section, in one transaction, so
+    the RAG is recalculated, history is kept and each section's optimistic lock holds;
+    nothing is applied unless everything is.
+
+    Raises PermissionDenied (the return is no longer a draft, or the person cannot edit
+    it), ConcurrentEditError (a section was saved after the template was made) or
+    ValidationError (the service refused the values)."""
+    if upload.errors:
+        raise ValidationError("The upload has problems, so nothing was applied")
+    saved = []
+    sections = {
+        s.pk: s
+        for s in ReturnSection.objects.select_related("priority").filter(
+            performance_return=performance_return, pk__in=list(upload.updates)
+        )
+    }
+    for section_id, (revision, values) in sorted(
+        upload.updates.items(), key=lambda item: sections[item[0]].order
+    ):
+        section = sections[section_id]
+        try:
+            saved.append(
+                return_section_save(
+                    section=section, revision=revision, fields={}, values=values, by=by
+                )
+            )
+        except ConcurrentEditError as exc:
+            raise ConcurrentEditError(_stale_upload_message(section), code="stale") from exc
+        except ValidationError as exc:
+            messages = (
+                exc.messages
+                if not hasattr(exc, "error_dict")
+                else [m for ms in exc.message_dict.values() for m in ms]
+            )
+            raise ValidationError(
+                [f"Priority {section.priority.code}: {m}" for m in messages]
+            ) from exc
+    return saved

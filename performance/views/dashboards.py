@@ -12,10 +12,10 @@ from django.utils.safestring import mark_safe
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
 from csp_portal.lib.charts import Series, line_chart
-from csp_portal.lib.downloads import file_response
 from csp_portal.lib.fragments import cached, cached_fragment
 from csp_portal.lib.numbers import format_number
-from performance import exchange
+from csp_portal.lib.spreadsheets import spreadsheet_response
+from performance import exports
 from performance.dashboard_selectors import Dashboard, MeasureTrend, dashboard_for, trend_summary
 from performance.overview_selectors import (
     SORTS,
@@ -213,11 +213,8 @@ def overview(request: HttpRequest, force_area: str) -> HttpResponse:
 def overview_download(request: HttpRequest, force_area: str, fmt: str) -> HttpResponse:
     force_area_obj = _force_area_for(request, force_area)
     data = overview_for(force_area=force_area_obj, **_overview_filters(request))
-    if fmt == "csv":
-        body, content_type = exchange.overview_csv(data), exchange.CSV_CONTENT_TYPE
-    else:
-        body, content_type = exchange.overview_xlsx(data), exchange.XLSX_CONTENT_TYPE
-    return exchange_response(body, content_type, exchange.overview_filename(data, fmt))
+    body = exports.overview_csv(data) if fmt == "csv" else exports.overview_xlsx(data)
+    return spreadsheet_response(body, fmt, exports.overview_filename(data, fmt))
 
 
 def force_areas(request: HttpRequest) -> HttpResponse:
@@ -231,6 +228,3 @@ def force_areas(request: HttpRequest) -> HttpResponse:
     if len(areas) == 1:
         return redirect("performance:overview", force_area=areas[0].slug)
     return render(request, "performance/overview.html", {"areas": areas, "choose": True})
-
-
-exchange_response = file_response

@@ -11,12 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, require
-from performance import exchange
-from performance.dashboard_selectors import rag_tag
+from csp_portal.lib.spreadsheets import spreadsheet_response
+from performance import exports
+from performance.presentation import rag_tag
+from performance.forms import MeasureValuesUploadForm
 from performance.models import PerformanceReturn
 from performance.permissions import can_edit_return, can_view_return
-from performance.services import ConcurrentEditError
-from performance.views.dashboards import exchange_response
+from performance.services import ConcurrentEditError, measure_values_upload
+from performance.uploads import UPLOAD_MAX_BYTES, RowError, validate_upload
 
 UPLOAD_RESULT_KEY = "performance_upload_result"
 ERROR_SUMMARY_LIMIT = 10
@@ -36,11 +38,8 @@ def _return_in(request: HttpRequest, partnership: str, code: UUID) -> Performanc
 def return_download(request: HttpRequest, partnership: str, code: UUID, fmt: str) -> HttpResponse:
     ret = _return_in(request, partnership, code)
     can_view_return(request.user, ret).raise_if_denied()
-    if fmt == "csv":
-        body, content_type = exchange.return_csv(ret), exchange.CSV_CONTENT_TYPE
-    else:
-        body, content_type = exchange.return_xlsx(ret), exchange.XLSX_CONTENT_TYPE
-    return exchange_response(body, content_type, exchange.return_filename(ret, fmt))
+    body = exports.return_csv(ret) if fmt == "csv" else exports.return_xlsx(ret)
+    return spreadsheet_response(body, fmt, exports.return_filename(ret, fmt))
 
 
 def _editable(request: HttpRequest, partnership: str, code: UUID) -> PerformanceReturn:
@@ -51,23 +50,20 @@ def _editable(request: HttpRequest, partnership: str, code: UUID) -> Performance
 
 def upload_template(request: HttpRequest, partnership: str, code: UUID, fmt: str) -> HttpResponse:
     ret = _editable(request, partnership, code)
-    if fmt == "csv":
-        body, content_type = exchange.template_csv(ret), exchange.CSV_CONTENT_TYPE
-    else:
-        body, content_type = exchange.template_xlsx(ret), exchange.XLSX_CONTENT_TYPE
-    return exchange_response(body, content_type, exchange.template_filename(ret, fmt))
+    body = exports.template_csv(ret) if fmt == "csv" else exports.template_xlsx(ret)
+    return spreadsheet_response(body, fmt, exports.template_filename(ret, fmt))
 
 
 def upload(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
     ret = _editable(request, partnership, code)
     if request.method == "POST":
-        form = exchange.MeasureValuesUploadForm(request.POST, request.FILES)
+        form = MeasureValuesUploadForm(request.POST, request.FILES)
     else:
-        form = exchange.MeasureValuesUploadForm()
-    row_errors: list[exchange.RowError] = []
+        form = MeasureValuesUploadForm()
+    row_errors: list[RowError] = []
     if request.method == "POST":
         if form.is_valid():
-            checked = exchange.validate_upload(performance_return=ret, rows=form.rows)
+            checked = validate_upload(performance_return=ret, rows=form.rows)
             row_errors = checked.errors
             if row_errors:
                 count = len(row_errors)
@@ -78,7 +74,7 @@ def upload(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
                 )
             else:
                 try:
-                    saved = exchange.measure_values_upload(
+                    saved = measure_values_upload(
                         performance_return=ret, upload=checked, by=request.user
                     )
                 except ConcurrentEditError as exc:
@@ -129,6 +125,6 @@ def upload(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
             "error_summary": summary[: ERROR_SUMMARY_LIMIT + 1],
             "more_errors": max(0, len(summary) - ERROR_SUMMARY_LIMIT - 1),
             "done": done,
-            "max_mb": exchange.UPLOAD_MAX_BYTES // (1024 * 1024),
+            "max_mb": UPLOAD_MAX_BYTES // (1024 * 1024),
         },
     )

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
-from csp_portal.lib.downloads import csv_response
+from csp_portal.lib.spreadsheets import csv_response
 from csp_portal.lib.fragments import cached
 from performance import selectors
 from performance.forms import QUESTIONS, CompareForm, ReturnFilterForm

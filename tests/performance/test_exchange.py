@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from performance import exchange
+from csp_portal.lib.spreadsheets import XLSX_CONTENT_TYPE
+from performance import exports, uploads
 from performance.models import MeasureValue, PerformanceReturn, ReturnSection
 from performance.services import return_section_save
 from priorities.models import Measure
@@ -19,7 +20,7 @@ from tests.partnerships.factories import PartnershipFactory
 from tests.performance.builders import adopted_plan
 from tests.performance.insight_builders import make_return, table
 
-HEADINGS = [c.heading for c in exchange.COLUMNS]
+HEADINGS = [c.heading for c in exports.COLUMNS]
 
 
 def read_csv(response) -> list[list[str]]:
@@ -55,7 +56,7 @@ def test_a_return_downloads_as_csv_with_its_measure_grid(world, client_for, appr
         response["Content-Disposition"] == 'attachment; filename="norfolk-ccsp-2013-q1-return.csv"'
     )
     rows = read_csv(response)
-    assert rows[0] == exchange.MEASURE_HEADINGS
+    assert rows[0] == exports.MEASURE_HEADINGS
     assert len(rows) == 1 + 4  # two priorities with two measures each
     record = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     a_i = next(r for r in record if r["Priority"] == "A" and r["Measure code"] == "(i)")
@@ -72,19 +73,19 @@ def test_a_return_downloads_as_csv_with_its_measure_grid(world, client_for, appr
 
 def test_a_return_downloads_as_xlsx_with_measures_and_narrative_sheets(world, client_for, approved):
     response = client_for("scrutiny").get(download_url(approved, "xlsx"))
-    assert response["Content-Type"] == exchange.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert response["Content-Disposition"].endswith('filename="norfolk-ccsp-2013-q1-return.xlsx"')
     wb = read_xlsx(response)
     assert wb.sheetnames == ["Measures", "Narrative"]
     measures = list(wb["Measures"].iter_rows(values_only=True))
-    assert list(measures[0]) == exchange.MEASURE_HEADINGS
+    assert list(measures[0]) == exports.MEASURE_HEADINGS
     row = dict(zip(measures[0], measures[1], strict=True))
     # Numbers are numbers, RAG is words.
     assert row["Value for the quarter"] == 150
     assert isinstance(row["Target"], int | float)
     assert row["Calculated RAG"] == "Red"
     narrative = list(wb["Narrative"].iter_rows(values_only=True))
-    assert list(narrative[0]) == exchange.NARRATIVE_HEADINGS
+    assert list(narrative[0]) == exports.NARRATIVE_HEADINGS
     a = dict(zip(narrative[0], narrative[1], strict=True))
     assert a["Priority"] == "A"
     assert a["Overall assessment"] == "Amber"
@@ -146,7 +147,7 @@ def test_the_overview_downloads_as_csv(world, client_for, area):
     response = client_for("pcc_reviewer").get(overview_download(world, "csv"))
     assert response["Content-Disposition"].endswith('filename="norfolk-2013-q1-returns.csv"')
     rows = read_csv(response)
-    assert rows[0] == exchange.OVERVIEW_HEADINGS
+    assert rows[0] == exports.OVERVIEW_HEADINGS
     by_partnership: dict[str, list[dict]] = {}
     for r in rows[1:]:
         record = dict(zip(rows[0], r, strict=True))
@@ -178,10 +179,10 @@ def test_the_overview_download_keeps_the_filters(world, client_for, area):
 
 def test_the_overview_downloads_as_xlsx(world, client_for, area):
     response = client_for("pcc_reviewer").get(overview_download(world, "xlsx"))
-    assert response["Content-Type"] == exchange.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     ws = read_xlsx(response)["Returns"]
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == exchange.OVERVIEW_HEADINGS
+    assert list(rows[0]) == exports.OVERVIEW_HEADINGS
     home = [r for r in rows[1:] if r[2] == world.home.name]
     assert [r[9] for r in home] == ["Green", "Green"]
     assert home[0][5].date().isoformat() == "2013-08-11"  # a real date
@@ -231,7 +232,7 @@ def test_the_xlsx_template_lists_every_measure_with_read_only_columns(world, cli
     assert first["Value for the quarter"] is None
     assert first["No data available (yes or no)"] == "no"
     assert ws.protection.sheet
-    for column, cell in zip(exchange.COLUMNS, ws[2], strict=True):
+    for column, cell in zip(exports.COLUMNS, ws[2], strict=True):
         assert cell.protection.locked is not column.editable, column.heading
     assert ws.data_validations.dataValidation[0].formula1 == '"yes,no"'
     assert wb.sheetnames[1] == "How to fill it in"
@@ -418,7 +419,7 @@ def test_a_percentage_must_be_between_0_and_100(world, client_for):
         ("values.csv", ",".join(HEADINGS).encode(), "has headings but no rows"),
         (
             "values.csv",
-            b"x" * (exchange.UPLOAD_MAX_BYTES + 1),
+            b"x" * (uploads.UPLOAD_MAX_BYTES + 1),
             "must be smaller than 2 MB",
         ),
     ],
@@ -458,7 +459,7 @@ def test_the_xlsx_template_round_trips(world, client_for, draft):
     client = client_for("officer")
     wb = read_xlsx(client.get(template_url(draft, "xlsx")))
     ws = wb.worksheets[0]
-    column = {c.key: i + 1 for i, c in enumerate(exchange.COLUMNS)}
+    column = {c.key: i + 1 for i, c in enumerate(exports.COLUMNS)}
     for r in range(2, 6):
         ws.cell(r, column["value"], 80 + r)
         ws.cell(r, column["ytd_value"], 160 + r)
@@ -586,6 +587,8 @@ def test_the_parser_numbers_rows_as_the_spreadsheet_does():
         + "\n\n"
         + ",".join(row("A", "(ii)", "2"))
     ).encode()
-    rows = exchange.parse_upload(name="x.csv", content=content)
+    rows = uploads.parse_upload(
+        uploads.check_measure_values_file(SimpleUploadedFile("x.csv", content))
+    )
     assert [r.number for r in rows] == [4, 6]
     assert rows[1].cells["value"] == "2"

@@ -28,7 +28,6 @@ from django.utils import timezone
 from csp_portal.lib.access import access_for
 from csp_portal.lib.numbers import format_number
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection, is_overdue
-
 from performance.periods import period_label, period_slug, quarters_ending
 from performance.presentation import NOT_STARTED, STATUSES, rag_tag, rag_words, return_status
 from priorities.models import Measure, MeasureTarget, financial_year_label

@@ -22,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from csp_portal.lib.spreadsheets import Sheet, csv_bytes, new_workbook, workbook_bytes, xlsx_bytes
+from performance.models import Direction, MeasureValue, PerformanceReturn, ReturnSection
 from performance.overview_selectors import Overview
 from performance.presentation import STATUSES, rag_words
-from performance.models import Direction, MeasureValue, PerformanceReturn, ReturnSection
 
 
 def return_for_export(ret: PerformanceReturn) -> list[ReturnSection]:

@@ -21,9 +21,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from csp_portal.lib.numbers import format_number
 from csp_portal.lib.spreadsheets import read_csv_rows, read_xlsx_rows, spreadsheet_unsafe
 from csp_portal.lib.uploads import MB, CheckedUpload, Kind, ZipLimits, check_upload
-from csp_portal.lib.numbers import format_number
 from performance.exports import COLUMNS, return_for_export
 from performance.models import MeasureValue, PerformanceReturn, ReturnSection
 from priorities.models import Measure

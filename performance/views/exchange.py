@@ -13,10 +13,10 @@ from accounts.roles import Capability
 from csp_portal.lib.access import access_for, require
 from csp_portal.lib.spreadsheets import spreadsheet_response
 from performance import exports
-from performance.presentation import rag_tag
 from performance.forms import MeasureValuesUploadForm
 from performance.models import PerformanceReturn
 from performance.permissions import can_edit_return, can_view_return
+from performance.presentation import rag_tag
 from performance.services import ConcurrentEditError, measure_values_upload
 from performance.uploads import UPLOAD_MAX_BYTES, RowError, validate_upload
 

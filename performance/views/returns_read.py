@@ -13,8 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
-from csp_portal.lib.spreadsheets import csv_response
 from csp_portal.lib.fragments import cached
+from csp_portal.lib.spreadsheets import csv_response
 from performance import selectors
 from performance.forms import QUESTIONS, CompareForm, ReturnFilterForm
 from performance.models import PerformanceReturn, Rag, ReturnEvent

@@ -6,7 +6,7 @@ waits until that worker answers a ping, and ends it (by its PID) when the test i
 
 ``start_celery_worker`` starts one on a broker the test names (a redis-server of its own,
 tests/faults/redis_server.py), with other settings or extra task modules if asked; the
-worker is in a process group of its own, so a test may SIGKILL it. ``celery_broker``
+worker is in a process group of its own, so a test may SIGKILL it. ``celery_broker(url)``
 points this process's publishing at such a broker.
 
 The worker is started for each test that asks for it, so a test that needs *no* worker
@@ -91,10 +91,12 @@ def running_worker(
     settings_module: str = "csp_portal.settings.test",
     include: Sequence[str] = (),
     extra_env: dict[str, str] | None = None,
+    pool: str = "solo",
 ) -> Iterator[RunningWorker]:
     """A worker subprocess on ``broker_url``, in a process group of its own (so a test may
     SIGKILL the whole group by its PID), answering a ping before this yields. ``include``
-    names task modules to import besides the apps' (test-only tasks)."""
+    names task modules to import besides the apps' (test-only tasks); ``pool="prefork"``
+    runs tasks in a child process, as production does."""
     from csp_portal.celery import app
 
     name = f"csp-test-{uuid.uuid4().hex[:12]}"
@@ -118,7 +120,7 @@ def running_worker(
         "--result-backend",
         broker_url,
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
         "--concurrency=1",
         "--hostname",
         nodename,
@@ -142,14 +144,15 @@ def running_worker(
         )
         try:
             deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
-            while not _answers(app, broker_url, nodename):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(
-                        f"The Celery worker did not start (exit code {process.poll()}):\n"
-                        + log.read()[-4000:]
-                    )
-                time.sleep(0.2)
+            with celery_broker(broker_url, eager=None):
+                while not _answers(app, broker_url, nodename):
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail(
+                            f"The Celery worker did not start (exit code {process.poll()}):\n"
+                            + log.read()[-4000:]
+                        )
+                    time.sleep(0.2)
             yield RunningWorker(
                 nodename=nodename, queue=queue, broker_url=broker_url, pid=process.pid
             )
@@ -193,19 +196,24 @@ def start_celery_worker(
 
 
 @contextmanager
-def celery_broker(settings: Any, broker_url: str) -> Iterator[None]:
-    """Make this process publish to ``broker_url`` with tasks not eager (``settings`` is
-    pytest-django's fixture). Celery keeps a connection pool for the broker it first
-    met, so the pools are dropped on the way in and out."""
+def celery_broker(broker_url: str, *, eager: bool | None = False) -> Iterator[None]:
+    """Make this process publish to ``broker_url`` (tasks not eager unless ``eager``; None
+    leaves that setting alone). Celery keeps a connection pool for the broker it first
+    met, and its control commands (ping) always go through that pool, so the pools are
+    dropped on the way in and out."""
+    from django.conf import settings
+    from django.test import override_settings
+
     from csp_portal.celery import app
 
-    settings.CELERY_BROKER_URL = broker_url
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app._after_fork()  # Celery's own reset of its connection and producer pools
-    try:
-        yield
-    finally:
-        app._after_fork()
+    if eager is None:
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with override_settings(CELERY_BROKER_URL=broker_url, CELERY_TASK_ALWAYS_EAGER=eager):
+        app._after_fork()  # Celery's own reset of its connection and producer pools
+        try:
+            yield
+        finally:
+            app._after_fork()
 
 
 def _forget_queue(broker_url: str, queue: str) -> None:

@@ -250,6 +250,9 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CSP_CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60),
     "socket_connect_timeout": 2,
+    # A publish on a connection whose broker vanished without closing it (failover, NAT)
+    # would otherwise wait forever, holding its outbox row's lock.
+    "socket_timeout": 10,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 OUTBOX_RELAY_SECONDS = envint("CSP_OUTBOX_RELAY_SECONDS", 60)

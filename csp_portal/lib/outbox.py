@@ -101,8 +101,18 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> OutboxMessage:
     down; a rolled-back transaction takes the row with it and publishes nothing.
     """
     message = OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: publish(message.pk))
+    transaction.on_commit(lambda: _publish_after_commit(message.pk))
     return message
+
+
+def _publish_after_commit(message_id: int) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        publish(message_id)  # the task runs here; its errors propagate as without the outbox
+        return
+    try:
+        publish(message_id)
+    except Exception:  # the data is committed; the relay will publish the row
+        logger.exception("Outbox: publishing row %d after commit failed", message_id)
 
 
 def publish(message_id: int, *, connection: Any = None) -> bool:

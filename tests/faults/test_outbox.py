@@ -126,6 +126,24 @@ def test_with_the_broker_unreachable_the_grant_is_saved_and_the_row_waits(
     assert message.attempts == 2
 
 
+def test_a_row_sent_whose_task_never_finished_is_published_again_after_a_while(db):
+    """The broker lost the message (a Redis without persistence restarted)."""
+    message = OutboxMessage.objects.create(
+        task_name=ping.name, sent_at=timezone.now() - timedelta(minutes=5), attempts=1
+    )
+    assert relay().sent == 0  # a queue may be slow: not yet
+
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        sent_at=timezone.now() - outbox.REPUBLISH_AFTER - timedelta(minutes=1)
+    )
+    result = relay()  # eagerly, the task runs as it is published
+
+    assert result.sent == 1
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert message.done_at is not None
+
+
 def test_backoff_grows_to_an_hour():
     assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert backoff(30) == timedelta(hours=1)

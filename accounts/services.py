@@ -18,6 +18,7 @@ from accounts.models import RoleGrant, User
 from accounts.permissions import can_grant_role, can_revoke_grant
 from accounts.roles import ROLE_CAPABILITIES, ROLE_SCOPE, Scope
 from csp_portal.lib.access import forget_access
+from csp_portal.lib.outbox import enqueue
 from partnerships.models import (
     ForceArea,
     ForceAreaGroupObjectPermission,
@@ -190,7 +191,9 @@ def user_find_or_invite(
     user.full_clean()
     user._history_user = by
     user.save()
-    transaction.on_commit(lambda: send_invitation_email_task.delay(user.pk, by.pk, partnership.pk))
+    # Through the outbox: a broker that is down when this commits delays the email, it
+    # does not lose it (csp_portal/lib/outbox.py).
+    enqueue(send_invitation_email_task, user.pk, by.pk, partnership.pk)
     return user, True
 
 

@@ -1,4 +1,5 @@
-"""Diagnostic tasks for the whole service (each app keeps its own tasks in its tasks.py)."""
+"""Tasks for the whole service: a diagnostic ping and the outbox relay (each app keeps its
+own tasks in its tasks.py)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,13 @@ def ping(self) -> dict[str, str | None]:
     the host.
     """
     return {"reply": "pong", "worker": self.request.hostname}
+
+
+@shared_task(ignore_result=True)
+def outbox_relay() -> dict[str, int]:
+    """Publish the outbox rows whose publish after commit failed (beat runs it every
+    ``OUTBOX_RELAY_SECONDS``; a worker runs it once when it starts). Idempotent: a row
+    is locked while it is published, and one published twice runs once."""
+    from csp_portal.lib.outbox import relay
+
+    return relay().as_dict()

@@ -1,4 +1,4 @@
-"""The health page and /health.json report the database, Redis and the Celery worker.
+"""The health page and /health.json report the database, Redis, the cache and the Celery worker.
 
 Eagerly (no REDIS_URL) Redis and the worker are "not configured" and that is healthy.
 With Redis configured: a real Redis and no worker is a 503 naming the worker; a real
@@ -50,7 +50,7 @@ def with_redis(settings):
         settings.CELERY_TASK_ALWAYS_EAGER = False
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "csp_portal.lib.cache.DegradingRedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "csp-test",
             }
@@ -67,11 +67,13 @@ def test_it_reports_every_part_working_when_tasks_run_eagerly(db, client, eager)
     body = response.json()
     assert body["status"] == "ok"
     checks = checks_by_name(response)
-    assert list(checks) == ["Database", "Redis", "Celery worker"]
+    assert list(checks) == ["Database", "Redis", "Cache", "Celery worker"]
     assert checks["Database"]["ok"] is True
     assert checks["Database"]["detail"] == f"{connection.vendor} answered"
     assert checks["Redis"]["ok"] is True
     assert checks["Redis"]["detail"].startswith("Not configured")
+    assert checks["Cache"]["ok"] is True
+    assert checks["Cache"]["detail"] == "LocMemCache: no Redis cache to degrade"
     assert checks["Celery worker"]["ok"] is True
     assert checks["Celery worker"]["detail"].startswith("Not configured")
 
@@ -82,9 +84,9 @@ def test_it_shows_the_health_page_with_each_check_in_words(db, client, eager):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Every part of the service is answering." in html
-    for name in ("Database", "Redis", "Celery worker"):
+    for name in ("Database", "Redis", "Cache", "Celery worker"):
         assert f'<dt class="govuk-summary-list__key">{name}</dt>' in html
-    assert html.count("Working</strong>") == 4  # the summary and each of the three checks
+    assert html.count("Working</strong>") == 5  # the summary and each of the four checks
     assert "Not working" not in html
 
 
@@ -101,6 +103,8 @@ def test_it_answers_503_naming_the_worker_when_redis_answers_but_no_worker_does(
     assert checks["Database"]["ok"] is True
     assert checks["Redis"]["ok"] is True
     assert checks["Redis"]["detail"] == "Redis answered"
+    assert checks["Cache"]["ok"] is True
+    assert checks["Cache"]["detail"].startswith("Redis cache in use; ")
     assert checks["Celery worker"]["ok"] is False
     assert checks["Celery worker"]["detail"] == "No Celery worker answered within 1 second"
 
@@ -115,6 +119,7 @@ def test_it_answers_503_and_still_renders_when_redis_is_unreachable(db, client, 
     assert checks["Database"]["ok"] is True
     assert checks["Redis"]["ok"] is False
     assert checks["Redis"]["detail"] == "Not answering (ConnectionError)"
+    assert checks["Cache"]["ok"] is False
     assert checks["Celery worker"]["ok"] is False
     assert checks["Celery worker"]["detail"] == "Not answering (OperationalError)"
 
@@ -123,7 +128,7 @@ def test_it_answers_503_and_still_renders_when_redis_is_unreachable(db, client, 
     assert page.status_code == 503
     html = page.content.decode()
     assert "Part of the service is not answering." in html
-    assert html.count("Not working</strong>") == 2
+    assert html.count("Not working</strong>") == 3
     assert "<title>Service health" in html
 
 

@@ -4,6 +4,11 @@ The ``celery_worker`` fixture starts ``celery -A csp_portal worker`` as a subpro
 against the Redis database in REDIS_URL, with the test settings and the test database,
 waits until that worker answers a ping, and ends it (by its PID) when the test is over.
 
+``start_celery_worker`` starts one on a broker the test names (a redis-server of its own,
+tests/faults/redis_server.py), with other settings or extra task modules if asked; the
+worker is in a process group of its own, so a test may SIGKILL it. ``celery_broker(url)``
+points this process's publishing at such a broker.
+
 The worker is started for each test that asks for it, so a test that needs *no* worker
 (the health check's 503) never meets one left running by an earlier test.
 
@@ -24,13 +29,16 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
 from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 STARTUP_DEADLINE_SECONDS = 90
@@ -75,21 +83,31 @@ def _answers(app, broker_url: str, nodename: str) -> bool:
         return False
 
 
-@pytest.fixture
-def celery_worker(django_db_setup, django_db_blocker) -> Iterator[RunningWorker]:
+@contextmanager
+def running_worker(
+    broker_url: str,
+    database_url: str,
+    *,
+    settings_module: str = "csp_portal.settings.test",
+    include: Sequence[str] = (),
+    extra_env: dict[str, str] | None = None,
+    pool: str = "solo",
+) -> Iterator[RunningWorker]:
+    """A worker subprocess on ``broker_url``, in a process group of its own (so a test may
+    SIGKILL the whole group by its PID), answering a ping before this yields. ``include``
+    names task modules to import besides the apps' (test-only tasks); ``pool="prefork"``
+    runs tasks in a child process, as production does."""
     from csp_portal.celery import app
 
-    broker_url = redis_url_or_skip()
-    with django_db_blocker.unblock():
-        database_url = database_url_for_tests()
     name = f"csp-test-{uuid.uuid4().hex[:12]}"
     nodename = f"worker@{name}"
     queue = name
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "csp_portal.settings.test",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": database_url,
         "REDIS_URL": broker_url,
+        **(extra_env or {}),
     }
     command = [
         sys.executable,
@@ -102,7 +120,7 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[RunningWorker]
         "--result-backend",
         broker_url,
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
         "--concurrency=1",
         "--hostname",
         nodename,
@@ -113,31 +131,89 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[RunningWorker]
         "--without-heartbeat",
         "--loglevel=INFO",
     ]
+    if include:
+        command += ["--include", ",".join(include)]
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(  # noqa: S603
-            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+            command,
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             deadline = time.monotonic() + STARTUP_DEADLINE_SECONDS
-            while not _answers(app, broker_url, nodename):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(
-                        f"The Celery worker did not start (exit code {process.poll()}):\n"
-                        + log.read()[-4000:]
-                    )
-                time.sleep(0.2)
+            with celery_broker(broker_url, eager=None):
+                while not _answers(app, broker_url, nodename):
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail(
+                            f"The Celery worker did not start (exit code {process.poll()}):\n"
+                            + log.read()[-4000:]
+                        )
+                    time.sleep(0.2)
             yield RunningWorker(
                 nodename=nodename, queue=queue, broker_url=broker_url, pid=process.pid
             )
         finally:
-            process.terminate()  # SIGTERM to this PID: a warm shutdown
+            if process.poll() is None:
+                process.terminate()  # SIGTERM to this PID: a warm shutdown
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
             try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            _forget_queue(broker_url, queue)
+                _forget_queue(broker_url, queue)
+            except (OSError, RedisError):
+                pass  # a test's own broker, gone already
+
+
+@pytest.fixture
+def celery_worker(django_db_setup, django_db_blocker) -> Iterator[RunningWorker]:
+    broker_url = redis_url_or_skip()
+    with django_db_blocker.unblock():
+        database_url = database_url_for_tests()
+    with running_worker(broker_url, database_url) as worker:
+        yield worker
+
+
+@pytest.fixture
+def start_celery_worker(
+    django_db_setup, django_db_blocker
+) -> Iterator[Callable[..., RunningWorker]]:
+    """start_celery_worker(broker_url, **options) -> a running worker (see
+    ``running_worker``), ended when the test is over. For tests that bring their own broker."""
+    with django_db_blocker.unblock():
+        database_url = database_url_for_tests()
+    with ExitStack() as stack:
+
+        def _start(broker_url: str, **options: Any) -> RunningWorker:
+            return stack.enter_context(running_worker(broker_url, database_url, **options))
+
+        yield _start
+
+
+@contextmanager
+def celery_broker(broker_url: str, *, eager: bool | None = False) -> Iterator[None]:
+    """Make this process publish to ``broker_url`` (tasks not eager unless ``eager``; None
+    leaves that setting alone). Celery keeps a connection pool for the broker it first
+    met, and its control commands (ping) always go through that pool, so the pools are
+    dropped on the way in and out."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from csp_portal.celery import app
+
+    if eager is None:
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+    with override_settings(CELERY_BROKER_URL=broker_url, CELERY_TASK_ALWAYS_EAGER=eager):
+        app._after_fork()  # Celery's own reset of its connection and producer pools
+        try:
+            yield
+        finally:
+            app._after_fork()
 
 
 def _forget_queue(broker_url: str, queue: str) -> None:

@@ -1,4 +1,4 @@
-"""Checks behind the health page and /health.json: database, Redis, Celery worker."""
+"""Checks behind the health page and /health.json: database, Redis, the cache, Celery worker."""
 
 from __future__ import annotations
 
@@ -52,6 +52,27 @@ def _redis() -> tuple[bool, str]:
     return True, "Redis answered"
 
 
+def _cache() -> tuple[bool, str]:
+    """What the cache backend sees, through its own breaker, and its error count (which is
+    this web process's: each process counts its own)."""
+    from django.core.cache import caches
+
+    from csp_portal.lib.cache import DegradingRedisCache, stats
+
+    cache = caches["default"]
+    if not isinstance(cache, DegradingRedisCache):
+        return True, f"{type(cache).__name__}: no Redis cache to degrade"
+    answering = cache.ping()
+    counted = stats()
+    since = (
+        f"{counted.errors} cache errors since this process started"
+        f" ({counted.skipped} calls skipped while Redis was unreachable)"
+    )
+    if not answering:
+        return False, f"Redis unreachable: cache reads are misses and writes are skipped; {since}"
+    return True, f"Redis cache in use; {since}"
+
+
 def _worker() -> tuple[bool, str]:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return True, "Not configured: tasks run in the web process"
@@ -72,5 +93,6 @@ def run_checks() -> list[Check]:
     return [
         _timed("Database", _database),
         _timed("Redis", _redis),
+        _timed("Cache", _cache),
         _timed("Celery worker", _worker),
     ]

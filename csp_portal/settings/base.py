@@ -134,6 +134,8 @@ AXES_VERBOSE = False
 
 # Sessions end after CSP_SESSION_IDLE_MINUTES without activity, and after
 # SESSION_COOKIE_AGE whatever happens (see csp_portal.lib.middleware).
+# cached_db: read from the cache, written to both; with Redis down the cache misses and
+# every session is read from the database (docs/faults.md).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = envint("CSP_SESSION_MAX_HOURS", 10) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -201,9 +203,16 @@ REDIS_URL = env("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a cache miss, not an error: docs/faults.md.
+            "BACKEND": "csp_portal.lib.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "csp",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                # After a failure, leave Redis alone this long (per process).
+                "RETRY_AFTER_SECONDS": 5,
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -223,7 +232,39 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# A task's message is acknowledged when the task ends, not when it starts, so a worker
+# killed mid-task (SIGKILL, OOM, a lost host) leaves it on the queue to run again; every
+# task is idempotent for that reason (docs/faults.md). Redis hands an unacknowledged
+# message out again after the visibility timeout, so that must outlast the longest task
+# (the hard time limit) or a slow task would be started twice. It is also how long a
+# killed worker's task waits before it runs again.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Every process takes one message at a time (for every queue: the tasks are few and some
+# are slow, so a reserved message must not wait behind a long one, nor for the visibility
+# timeout when its worker dies).
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks running when the worker loses the broker are cancelled and run again later (their
+# acknowledgement could no longer be delivered); Celery 6's default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CSP_CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 60),
+    "socket_connect_timeout": 2,
+    # A publish on a connection whose broker vanished without closing it (failover, NAT)
+    # would otherwise wait forever, holding its outbox row's lock.
+    "socket_timeout": 10,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+OUTBOX_RELAY_SECONDS = envint("CSP_OUTBOX_RELAY_SECONDS", 60)
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Publish the outbox rows whose publish after commit failed (csp_portal/lib/outbox.py).
+    "outbox-relay": {
+        "task": "csp_portal.tasks.outbox_relay",
+        "schedule": OUTBOX_RELAY_SECONDS,
+        # A relay left on the queue while no worker ran is dropped; the next one follows.
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+}
 
 # EMAIL
 # ------------------------------------------------------------------------------

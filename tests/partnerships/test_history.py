@@ -27,6 +27,7 @@ from partnerships.models import (
     PartnershipUserObjectPermission,
 )
 from performance.models import ReturnEvent, ReturnVersion
+from priorities.models import PlanEvent
 from tests.accounts.factories import UserFactory
 from tests.partnerships.factories import BoardFactory, MembershipFactory, OrganisationFactory
 
@@ -44,6 +45,8 @@ WITHOUT_HISTORY = {
     # performance.services, never edited, so they are the history themselves.
     ReturnEvent,
     ReturnVersion,
+    # The same for a plan's workflow (csp_portal.lib.workflow writes every event table).
+    PlanEvent,
 }
 
 

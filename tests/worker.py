@@ -108,6 +108,9 @@ def celery_worker(django_db_setup, django_db_blocker) -> Iterator[RunningWorker]
         nodename,
         "--queues",
         f"celery,{queue}",
+        # Test-only registrations the worker must know (tests/worker_imports.py).
+        "--include",
+        "tests.worker_imports",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",

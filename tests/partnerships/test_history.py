@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant_create, role_grant_revoke
 from csp_portal.lib.history import HistoryExtras, partnership_history
+from documents.models import DocumentEvent, GeneratedDocument
 from partnerships.models import (
     Board,
     ForceAreaGroupObjectPermission,
@@ -47,6 +48,9 @@ WITHOUT_HISTORY = {
     ReturnVersion,
     # The same for a plan's workflow (csp_portal.lib.workflow writes every event table).
     PlanEvent,
+    # Generated files: written only by documents.services, each change a DocumentEvent.
+    GeneratedDocument,
+    DocumentEvent,
 }
 
 

@@ -6,7 +6,8 @@ The test process imports it through the tests that use it; the real Celery worke
 - ``test_note``: a one-page PDF about a partnership (officers and managers ask for it;
   anyone with working papers downloads it), reporting progress on the way;
 - ``test_refused``: a render that fails with a reason for people;
-- ``test_broken``: a render with a fault in it.
+- ``test_broken``: a render with a fault in it;
+- ``test_published_only``: a kind with a download rule of its own that refuses everyone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from django.template import engines
 
 from accounts.roles import Capability
+from csp_portal.lib.decisions import Decision
 from csp_portal.lib.pdf import html_to_pdf
 from documents.kinds import DocumentKind, Rendered, RenderError, register
 
@@ -67,5 +69,21 @@ BROKEN = register(
         request_capability=Capability.CONTRIBUTE,
         download_capability=Capability.VIEW_WORKING_PAPERS,
         render=render_broken,
+    )
+)
+
+
+def only_published(user, document) -> Decision:
+    return Decision.deny("Only published versions.")
+
+
+PUBLISHED_ONLY = register(
+    DocumentKind(
+        key="test_published_only",
+        title="Published note",
+        request_capability=Capability.CONTRIBUTE,
+        download_capability=Capability.VIEW_PUBLISHED,
+        render=render_note,
+        may_download=only_published,
     )
 )

@@ -6,11 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.roles import Capability
-from csp_portal.lib.decisions import Decision
-from documents.kinds import DocumentKind, register
 from documents.services import document_render, document_request
-from tests.documents import kinds
+from tests.documents import kinds  # noqa: F401 - registers the test kinds
 
 
 def url(document):
@@ -65,16 +62,6 @@ def test_a_document_not_ready_cannot_be_downloaded(world, client_for):
 
 
 def test_the_kind_may_add_a_rule_of_its_own(world, client_for):
-    register(
-        DocumentKind(
-            key="test_published_only",
-            title="Published note",
-            request_capability=Capability.CONTRIBUTE,
-            download_capability=Capability.VIEW_PUBLISHED,
-            render=kinds.render_note,
-            may_download=lambda user, document: Decision.deny("Only published versions."),
-        )
-    )
     document = document_request(
         subject=world.home,
         partnership=world.home,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("p/<slug:partnership>/people/", include("accounts.people_urls")),
     path("", include("priorities.urls")),
     path("", include("performance.urls")),
+    path("p/<slug:partnership>/documents/", include("documents.urls")),
     path("api/v1/", include("csp_portal.api_router")),
     path(
         "api/v1/schema/",

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.lib.history import portal_history
-from csp_portal.lib.models import BaseModel, CodedModel
+from csp_portal.lib.models import BaseModel, CodedModel, WorkflowEvent
 from partnerships.models import Partnership
 from performance.periods import (
     Key,
@@ -354,8 +354,9 @@ class MeasureValue(BaseModel):
         return self.value is not None or (self.no_data and bool(self.no_data_reason.strip()))
 
 
-class ReturnEvent(BaseModel):
-    """A step in a return's workflow, with the comment that came with it."""
+class ReturnEvent(WorkflowEvent):
+    """A step in a return's workflow, with the comment that came with it
+    (performance.services.RETURN_WORKFLOW records them)."""
 
     class Kind(models.TextChoices):
         STARTED = "started", _("Started")
@@ -368,8 +369,6 @@ class ReturnEvent(BaseModel):
         PerformanceReturn, on_delete=models.CASCADE, related_name="events"
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
-    comment = models.TextField(blank=True)
     version = models.ForeignKey(
         "ReturnVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,7 +1,8 @@
 """Writes for quarterly returns: start, save a section, and the workflow transitions.
 
-Every transition locks the return row (select_for_update), checks its rule in
-performance.permissions, and records a ReturnEvent. Submitting stores a ReturnVersion
+The transitions are a declared table (RETURN_WORKFLOW, on csp_portal.lib.workflow): each
+locks the return row (select_for_update), checks its rule in performance.permissions on
+the locked row, and records a ReturnEvent. Submitting stores a ReturnVersion
 snapshot. Saving a section uses its ``revision`` as an optimistic lock, so a second
 person saving from a stale page is refused instead of overwriting the first.
 """
@@ -16,8 +17,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from csp_portal.lib.workflow import Step, Transition, Workflow
 from performance.models import (
     DEFAULT_RAG_STATEMENTS,
     MeasureValue,
@@ -130,7 +133,7 @@ def performance_return_start(
         bulk_create_with_history(values, MeasureValue, default_user=by)
         _recalculate(section, previous)
         section.save(update_fields=["suggested_rag"])
-    ReturnEvent.objects.create(performance_return=ret, kind=ReturnEvent.Kind.STARTED, by=by)
+    RETURN_WORKFLOW.record(ret, ReturnEvent.Kind.STARTED, by=by, to_state=Status.DRAFT)
     return ret
 
 
@@ -375,39 +378,14 @@ def section_status(section: ReturnSection, values: list[MeasureValue] | None = N
 
 
 # Workflow ---------------------------------------------------------------------------
+# The return's transitions, declared once (csp_portal.lib.workflow applies them under a
+# row lock and records each as a ReturnEvent); the rules are in performance.permissions.
 
 
-def _lock(ret: PerformanceReturn) -> PerformanceReturn:
-    return (
-        PerformanceReturn.objects.select_for_update()
-        .select_related("partnership", "period")
-        .get(pk=ret.pk)
-    )
-
-
-def _event(
-    ret: PerformanceReturn,
-    kind: str,
-    by: User,
-    comment: str = "",
-    version: ReturnVersion | None = None,
-) -> ReturnEvent:
-    return ReturnEvent.objects.create(
-        performance_return=ret, kind=kind, by=by, comment=comment, version=version
-    )
-
-
-def _save_return(ret: PerformanceReturn, by: User, fields: list[str]) -> None:
-    ret._history_user = by
-    ret.save(update_fields=[*fields, "updated_at"])
-
-
-@transaction.atomic
-def performance_return_submit(
-    *, performance_return: PerformanceReturn, by: User
-) -> PerformanceReturn:
-    ret = _lock(performance_return)
-    can_submit_return(by, ret).raise_if_denied()
+def _check_complete(step: Step) -> None:
+    """Submit: work out the RAG again from what is saved, then refuse while any section
+    has a problem (the writes roll back with the refusal)."""
+    ret = step.obj
     previous = previous_values(ret)
     problems: list[str] = []
     for section in ret.sections.select_related("priority").order_by("order"):
@@ -418,68 +396,94 @@ def performance_return_submit(
             problems.append(f"{section.priority.code}: {message}")
     if problems:
         raise ValidationError(problems, code="incomplete")
-    ret.status = Status.SUBMITTED
-    ret.submitted_at = timezone.now()
-    ret.submitted_by = by
-    _save_return(ret, by, ["status", "submitted_at", "submitted_by"])
+
+
+def _keep_version(step: Step) -> None:
+    """Submit: keep the return as it is now as the next numbered version."""
+    ret = step.obj
     number = (ret.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = ReturnVersion.objects.create(
-        performance_return=ret, number=number, submitted_by=by, content=return_snapshot(ret)
+    step.event_fields["version"] = ReturnVersion.objects.create(
+        performance_return=ret, number=number, submitted_by=step.by, content=return_snapshot(ret)
     )
-    _event(ret, ReturnEvent.Kind.SUBMITTED, by, version=version)
-    return ret
 
 
-def _require_comment(comment: str, message: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": message})
-    return comment
+RETURN_WORKFLOW = Workflow(
+    model=PerformanceReturn,
+    event_model=ReturnEvent,
+    event_object="performance_return",
+    lock_related=("partnership", "period"),
+    transitions=[
+        Transition(
+            "submit",
+            source=[Status.DRAFT],
+            target=Status.SUBMITTED,
+            rule=can_submit_return,
+            event=ReturnEvent.Kind.SUBMITTED,
+            stamp="submitted_at",
+            person="submitted_by",
+            validate=_check_complete,
+            effect=_keep_version,
+        ),
+        Transition(
+            "send_back",
+            label="return",
+            source=[Status.SUBMITTED],
+            target=Status.DRAFT,
+            rule=can_send_back_return,
+            event=ReturnEvent.Kind.RETURNED,
+            comment=gettext_lazy("Say what needs to change before the return can be approved"),
+        ),
+        Transition(
+            "approve",
+            source=[Status.SUBMITTED],
+            target=Status.APPROVED,
+            rule=can_approve_return,
+            event=ReturnEvent.Kind.APPROVED,
+            stamp="approved_at",
+            person="approved_by",
+            clear=("open_query",),
+        ),
+        Transition(
+            "query",
+            source=[Status.APPROVED],
+            target=Status.DRAFT,
+            rule=can_query_return,
+            event=ReturnEvent.Kind.QUERIED,
+            comment=gettext_lazy("Enter your query"),
+            # The return shows the query until it is approved again.
+            event_link="open_query",
+        ),
+    ],
+)
 
 
-@transaction.atomic
+def _lock(ret: PerformanceReturn) -> PerformanceReturn:
+    return RETURN_WORKFLOW.lock(ret)
+
+
+def performance_return_submit(
+    *, performance_return: PerformanceReturn, by: User
+) -> PerformanceReturn:
+    return RETURN_WORKFLOW.apply("submit", performance_return, by=by)
+
+
 def performance_return_send_back(
     *, performance_return: PerformanceReturn, by: User, comment: str
 ) -> PerformanceReturn:
-    ret = _lock(performance_return)
-    can_send_back_return(by, ret).raise_if_denied()
-    comment = _require_comment(
-        comment, _("Say what needs to change before the return can be approved")
-    )
-    ret.status = Status.DRAFT
-    _save_return(ret, by, ["status"])
-    _event(ret, ReturnEvent.Kind.RETURNED, by, comment)
-    return ret
+    return RETURN_WORKFLOW.apply("send_back", performance_return, by=by, comment=comment)
 
 
-@transaction.atomic
 def performance_return_approve(
     *, performance_return: PerformanceReturn, by: User, comment: str = ""
 ) -> PerformanceReturn:
-    ret = _lock(performance_return)
-    can_approve_return(by, ret).raise_if_denied()
-    ret.status = Status.APPROVED
-    ret.approved_at = timezone.now()
-    ret.approved_by = by
-    ret.open_query = None
-    _save_return(ret, by, ["status", "approved_at", "approved_by", "open_query"])
-    _event(ret, ReturnEvent.Kind.APPROVED, by, (comment or "").strip())
-    return ret
+    return RETURN_WORKFLOW.apply("approve", performance_return, by=by, comment=comment)
 
 
-@transaction.atomic
 def performance_return_query(
     *, performance_return: PerformanceReturn, by: User, comment: str
 ) -> PerformanceReturn:
     """The PCC office queries an approved return: it reopens as a draft with the query attached."""
-    ret = _lock(performance_return)
-    can_query_return(by, ret).raise_if_denied()
-    comment = _require_comment(comment, _("Enter your query"))
-    event = _event(ret, ReturnEvent.Kind.QUERIED, by, comment)
-    ret.status = Status.DRAFT
-    ret.open_query = event
-    _save_return(ret, by, ["status", "open_query"])
-    return ret
+    return RETURN_WORKFLOW.apply("query", performance_return, by=by, comment=comment)
 
 
 # Uploading measure values -------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from csp_portal.lib.history import portal_history
-from csp_portal.lib.models import BaseModel, CodedModel
+from csp_portal.lib.models import BaseModel, CodedModel, WorkflowEvent
 from partnerships.models import Board, Organisation, Partnership, PoliceAndCrimeObjective
 
 
@@ -109,6 +109,24 @@ class Plan(CodedModel):
 
     def history_partnership_id(self) -> int:
         return self.partnership_id
+
+
+class PlanEvent(WorkflowEvent):
+    """A step in a plan's workflow: who adopted it and when, and when it was superseded
+    (priorities.services.PLAN_WORKFLOW records them)."""
+
+    class Kind(models.TextChoices):
+        ADOPTED = "adopted", _("Adopted")
+        SUPERSEDED = "superseded", _("Superseded by a newer version")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=12, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["plan", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.by}"
 
 
 class Priority(BaseModel):

@@ -5,7 +5,8 @@
   published material (scrutiny, PCC office, panel members).
 - Officers and managers (CONTRIBUTE) shape a draft: priorities, measures, targets,
   actions. Once adopted, the structure is fixed; action progress stays open to them.
-- Managers (SIGN_OFF) adopt a draft and start the yearly refresh.
+- Managers (SIGN_OFF) adopt a draft and start the yearly refresh. Adopting a draft
+  supersedes the adopted plan it replaces (never on its own).
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ def can_adopt_plan(user: User, plan: Plan) -> Decision:
         return Decision.deny(_("Only a draft plan can be adopted."))
     if not access_for(user).has(Capability.SIGN_OFF, plan.partnership):
         return Decision.deny(_("Only a manager of the partnership can adopt its plan."))
+    return Decision.allow()
+
+
+def can_supersede_plan(user: User, plan: Plan) -> Decision:
+    """Part of adopting another version (priorities.services.plan_adopt), never on its own."""
+    if plan.status != Plan.Status.ADOPTED:
+        return Decision.deny(_("Only the adopted plan can be superseded."))
+    if not access_for(user).has(Capability.SIGN_OFF, plan.partnership):
+        return Decision.deny(_("Only a manager of the partnership can adopt a new version."))
     return Decision.allow()
 
 

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from priorities.models import Action, Measure, MeasureTarget, Plan, Priority
+from csp_portal.lib.workflow import Step, Transition, Workflow
+from priorities.models import Action, Measure, MeasureTarget, Plan, PlanEvent, Priority
 from priorities.permissions import (
     can_adopt_plan,
     can_create_plan,
     can_edit_plan,
     can_refresh_plan,
+    can_supersede_plan,
     can_update_action_progress,
 )
 
@@ -103,23 +105,57 @@ def plan_delete(*, plan: Plan, by: User) -> None:
     plan.delete()
 
 
-@transaction.atomic
-def plan_adopt(*, plan: Plan, by: User) -> Plan:
-    can_adopt_plan(by, plan).raise_if_denied()
-    if not plan.priorities.exists():
+# Adopting is a declared workflow (csp_portal.lib.workflow): the plan row is locked, the
+# rule decided on the locked row, and a PlanEvent recorded with who and when.
+
+
+def _has_priorities(step: Step) -> None:
+    if not step.obj.priorities.exists():
         raise ValidationError(_("Add at least one priority before adopting the plan."))
+
+
+def _supersede_current(step: Step) -> None:
+    """Adopt: the adopted plan it replaces becomes superseded, first (one adopted plan
+    per partnership is also a database constraint)."""
     current = (
-        Plan.objects.select_for_update()
-        .filter(partnership=plan.partnership, status=Plan.Status.ADOPTED)
+        Plan.objects.filter(partnership_id=step.obj.partnership_id, status=Plan.Status.ADOPTED)
+        .exclude(pk=step.obj.pk)
         .first()
     )
     if current is not None:
-        current.status = Plan.Status.SUPERSEDED
-        _save(current, by, ["status"])
-    plan.status = Plan.Status.ADOPTED
-    plan.adopted_on = timezone.localdate()
-    plan.adopted_by = by
-    return _save(plan, by, ["status", "adopted_on", "adopted_by"])
+        PLAN_WORKFLOW.apply("supersede", current, by=step.by)
+
+
+PLAN_WORKFLOW = Workflow(
+    model=Plan,
+    event_model=PlanEvent,
+    event_object="plan",
+    lock_related=("partnership",),
+    transitions=[
+        Transition(
+            "adopt",
+            source=[Plan.Status.DRAFT],
+            target=Plan.Status.ADOPTED,
+            rule=can_adopt_plan,
+            event=PlanEvent.Kind.ADOPTED,
+            stamp="adopted_on",
+            person="adopted_by",
+            validate=_has_priorities,
+            effect=_supersede_current,
+        ),
+        Transition(
+            "supersede",
+            source=[Plan.Status.ADOPTED],
+            target=Plan.Status.SUPERSEDED,
+            rule=can_supersede_plan,
+            event=PlanEvent.Kind.SUPERSEDED,
+        ),
+    ],
+)
+
+
+def plan_adopt(*, plan: Plan, by: User) -> Plan:
+    return PLAN_WORKFLOW.apply("adopt", plan, by=by)
 
 
 @transaction.atomic

@@ -126,6 +126,9 @@ def running_worker(
         nodename,
         "--queues",
         f"celery,{queue}",
+        # Test-only registrations the worker must know (tests/worker_imports.py).
+        "--include",
+        "tests.worker_imports",
         "--without-gossip",
         "--without-mingle",
         "--without-heartbeat",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class BaseModel(models.Model):
@@ -23,3 +26,30 @@ class CodedModel(BaseModel):
 
     class Meta:
         abstract = True
+
+
+class WorkflowEvent(BaseModel):
+    """One step of an object's workflow: what happened, from which state to which, who
+    did it, when, and the comment that came with it (csp_portal.lib.workflow records it).
+
+    Each app's event table inherits it and adds the foreign key to its object, and its
+    own ``kind`` with the app's choices (``kind = models.CharField(max_length=…,
+    choices=Kind.choices)``). When it happened is ``created_at`` (the column every table
+    of the portal has; ``at`` reads it). Events are append-only: nothing edits one, so a
+    table of them is its own history and keeps no simple-history table.
+    """
+
+    kind = models.CharField(_("what happened"), max_length=30)
+    from_state = models.CharField(_("from"), max_length=30, blank=True, default="")
+    to_state = models.CharField(_("to"), max_length=30, blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def at(self) -> dt.datetime:
+        return self.created_at

@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "performance",
     "dhr",
     "funding",
+    "documents",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

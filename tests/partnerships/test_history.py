@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant_create, role_grant_revoke
 from csp_portal.lib.history import HistoryExtras, partnership_history
+from documents.models import DocumentEvent, GeneratedDocument
 from partnerships.models import (
     Board,
     ForceAreaGroupObjectPermission,
@@ -27,6 +28,7 @@ from partnerships.models import (
     PartnershipUserObjectPermission,
 )
 from performance.models import ReturnEvent, ReturnVersion
+from priorities.models import PlanEvent
 from tests.accounts.factories import UserFactory
 from tests.partnerships.factories import BoardFactory, MembershipFactory, OrganisationFactory
 
@@ -44,6 +46,11 @@ WITHOUT_HISTORY = {
     # performance.services, never edited, so they are the history themselves.
     ReturnEvent,
     ReturnVersion,
+    # The same for a plan's workflow (csp_portal.lib.workflow writes every event table).
+    PlanEvent,
+    # Generated files: written only by documents.services, each change a DocumentEvent.
+    GeneratedDocument,
+    DocumentEvent,
 }
 
 

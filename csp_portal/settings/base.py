@@ -185,7 +185,8 @@ UPLOAD_MAX_BYTES = envint("CSP_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 # The largest request body: an upload plus the form around it. Larger bodies are refused
 # with 413 before they are read: by the reverse proxy (deploy/Caddyfile, which is given
 # this number) and again by csp_portal.lib.middleware.RequestGuardMiddleware.
-REQUEST_BODY_MAX_BYTES = UPLOAD_MAX_BYTES + 64 * 1024
+# docker-compose.yml gives the proxy and the portal the same CSP_REQUEST_BODY_MAX_BYTES.
+REQUEST_BODY_MAX_BYTES = envint("CSP_REQUEST_BODY_MAX_BYTES", UPLOAD_MAX_BYTES + 64 * 1024)
 # Form fields and JSON bodies (everything but uploaded files) may be no larger.
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 

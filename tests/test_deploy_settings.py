@@ -11,6 +11,7 @@ Dockerfile and docker-compose.yml are read and their commands run where they can
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -584,6 +586,118 @@ def test_the_caddyfile_is_valid_for_caddy(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "Valid configuration" in result.stdout + result.stderr
+
+
+class _Upstream(http.server.BaseHTTPRequestHandler):
+    """Stands in for gunicorn: says what reached it."""
+
+    received: list[dict] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        seen = {"bytes": len(body), "x_forwarded_for": self.headers.get("X-Forwarded-For")}
+        self.received.append(seen)
+        answer = json.dumps(seen).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def caddy_in_front(tmp_path) -> Iterator[int]:
+    """deploy/Caddyfile run by caddy on plain HTTP, in front of _Upstream; the port."""
+    if not shutil.which("caddy"):
+        pytest.skip("caddy is not installed here")
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    _Upstream.received = []
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "CSP_HOSTNAME": f"http://:{port}",
+        "CSP_REQUEST_BODY_MAX_BYTES": str(test_settings.REQUEST_BODY_MAX_BYTES),
+        "CSP_UPSTREAM": f"127.0.0.1:{upstream.server_address[1]}",
+    }
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(  # noqa: S603
+            ["caddy", "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail("caddy did not start:\n" + log.read()[-4000:])
+                    time.sleep(0.2)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            upstream.shutdown()
+
+
+def _post_through(port: int, path: str, body: bytes, headers: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _start_post(port: int, path: str, length: int):
+    """Declare a body of ``length`` bytes, send the first few, and read the answer (a
+    proxy that refuses it answers without waiting for the rest)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {SITE_HOST}\r\nContent-Length: {length}\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + b"x" * 65536
+        )
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, response.headers, response.read()
+
+
+def test_caddy_refuses_a_body_over_the_limit_before_forwarding_it(caddy_in_front):
+    too_big = 20 * 1024 * 1024
+
+    status, headers, body = _start_post(caddy_in_front, "/api/v1/returns/", too_big)
+    page_status, _, _ = _start_post(caddy_in_front, "/accounts/sign-in/", too_big)
+
+    assert status == 413
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"detail": "The request body is too large."}
+    assert page_status == 413
+    assert _Upstream.received == []  # nothing reached the portal
+
+
+def test_caddy_forwards_a_body_within_the_limit_and_the_client_address(caddy_in_front):
+    body = b"x" * (test_settings.UPLOAD_MAX_BYTES)
+
+    status, _, answer = _post_through(
+        caddy_in_front, "/upload/", body, headers={"X-Forwarded-For": "192.0.2.66"}
+    )
+
+    assert status == 200
+    # Whole, and with the address that connected to Caddy, not the one the client wrote.
+    assert json.loads(answer) == {"bytes": len(body), "x_forwarded_for": "127.0.0.1"}
 
 
 # Dockerfile and .dockerignore ---------------------------------------------------------------

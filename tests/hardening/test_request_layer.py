@@ -262,6 +262,17 @@ def test_a_fault_in_a_view_is_a_json_500_under_the_api_and_the_page_elsewhere(wo
     assert "Sorry, there is a problem with the service" in page.content.decode()
 
 
+@pytest.mark.urls("tests.hardening.urls")
+def test_a_refusal_outside_drf_is_a_json_403_under_the_api_and_the_page_elsewhere(world):
+    client = Client()
+
+    body = _is_json_error(client.get("/api/v1/forbidden/"), 403)
+    page = _is_govuk_page(client.get("/forbidden/"), 403, "You cannot do this")
+
+    assert body == {"detail": "Only the partnership's manager can do this."}
+    assert "Only the partnership&#x27;s manager can do this." in page
+
+
 # Cache-Control ----------------------------------------------------------------------------
 
 

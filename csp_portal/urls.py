@@ -30,3 +30,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# JSON under /api/, GOV.UK pages elsewhere (csp_portal.lib.errors).
+handler400 = "csp_portal.views.bad_request"
+handler403 = "csp_portal.views.permission_denied"
+handler404 = "csp_portal.views.page_not_found"
+handler500 = "csp_portal.views.server_error"

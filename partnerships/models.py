@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.roles import CAPABILITY_PERMISSIONS
+from csp_portal.lib.bounds import DESCRIPTION_MAX_LENGTH, BoundedTextField, length_checks
 from csp_portal.lib.history import portal_history
 from csp_portal.lib.models import BaseModel
 
@@ -222,7 +223,7 @@ class Board(BaseModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     chair = models.CharField(_("chair"), max_length=200, blank=True)
-    remit = models.TextField(_("remit"), blank=True)
+    remit = BoundedTextField(_("remit"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     meets = models.CharField(
         _("meets"), max_length=100, blank=True, help_text=_("For example, quarterly.")
     )
@@ -235,7 +236,8 @@ class Board(BaseModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "name"], name="partnerships_board_name_unique"
-            )
+            ),
+            *length_checks("partnerships_board", remit=DESCRIPTION_MAX_LENGTH),
         ]
 
     def __str__(self) -> str:
@@ -258,10 +260,12 @@ class StatutoryDuty(BaseModel):
     code = models.CharField(_("code"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
     legal_source = models.CharField(_("legal source"), max_length=300)
-    requirement = models.TextField(_("requirement"))
+    requirement = BoundedTextField(_("requirement"), max_length=DESCRIPTION_MAX_LENGTH)
     frequency = models.CharField(_("frequency"), max_length=20, choices=Frequency.choices)
     responsible = models.CharField(_("who is responsible"), max_length=300)
-    evidence = models.TextField(_("evidence expected"), blank=True)
+    evidence = BoundedTextField(
+        _("evidence expected"), blank=True, max_length=DESCRIPTION_MAX_LENGTH
+    )
     in_force_from = models.CharField(_("in force from"), max_length=100, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -270,6 +274,11 @@ class StatutoryDuty(BaseModel):
     class Meta:
         ordering = ["order", "code"]
         verbose_name_plural = "statutory duties"
+        constraints = length_checks(
+            "partnerships_duty",
+            requirement=DESCRIPTION_MAX_LENGTH,
+            evidence=DESCRIPTION_MAX_LENGTH,
+        )
 
     def __str__(self) -> str:
         return self.title

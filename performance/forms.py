@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from csp_portal.lib.bounds import COMMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH
 from csp_portal.lib.forms import GovukFormMixin
 from csp_portal.lib.numbers import plain_number
 from performance.models import DEFAULT_RAG_STATEMENTS, MeasureValue, PerformanceReturn, Rag
@@ -93,16 +94,22 @@ class MeasureValueForm(GovukFormMixin, forms.Form):
     national_comparator = NumberField(label=_("National comparator"))
     note = forms.CharField(
         label=_("Note (optional)"),
-        max_length=500,
+        max_length=NOTE_MAX_LENGTH,
         required=False,
-        error_messages={"max_length": _("The note must be 500 characters or fewer")},
+        error_messages={
+            "max_length": _("The note must be %(limit)s characters or fewer")
+            % {"limit": NOTE_MAX_LENGTH}
+        },
     )
     no_data = forms.BooleanField(label=_("No data available"), required=False)
     no_data_reason = forms.CharField(
         label=_("Why is there no data?"),
-        max_length=500,
+        max_length=NOTE_MAX_LENGTH,
         required=False,
-        error_messages={"max_length": _("The reason must be 500 characters or fewer")},
+        error_messages={
+            "max_length": _("The reason must be %(limit)s characters or fewer")
+            % {"limit": NOTE_MAX_LENGTH}
+        },
     )
 
     def __init__(
@@ -152,10 +159,18 @@ class SectionForm(GovukFormMixin, forms.Form):
     the return is submitted (services.section_problems)."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    milestones_reached = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    milestones_missed = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    prospects = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        required=False, max_length=NARRATIVE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    milestones_reached = forms.CharField(
+        required=False, max_length=NARRATIVE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    milestones_missed = forms.CharField(
+        required=False, max_length=NARRATIVE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    prospects = forms.CharField(
+        required=False, max_length=NARRATIVE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
     assessed_rag = forms.ChoiceField(
         label=_("Overall traffic light assessment"),
         choices=ASSESSMENT_CHOICES,
@@ -169,15 +184,19 @@ class SectionForm(GovukFormMixin, forms.Form):
             "The standard statement for the colour you choose is used if you leave this "
             "empty. You can change it."
         ),
-        max_length=500,
+        max_length=NOTE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": _("The statement must be 500 characters or fewer")},
+        error_messages={
+            "max_length": _("The statement must be %(limit)s characters or fewer")
+            % {"limit": NOTE_MAX_LENGTH}
+        },
     )
     rag_justification = forms.CharField(
         label=_("Why does your assessment differ from what the measures suggest?"),
         help_text=_("Only needed if your colour is not the one the measures suggest."),
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -240,6 +259,7 @@ class SignOffForm(GovukFormMixin, forms.Form):
             "If you return it, say what needs to change. If you approve it, a comment is optional."
         ),
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
@@ -267,6 +287,7 @@ class QueryForm(GovukFormMixin, forms.Form):
             "Say what the partnership needs to explain or correct. The return reopens as a "
             "draft with your query attached, and has to be signed off again."
         ),
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6, "data-label-size": "m"}),
         error_messages={"required": _("Enter your query")},
     )

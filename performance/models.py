@@ -24,6 +24,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from csp_portal.lib.bounds import (
+    COMMENT_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    BoundedTextField,
+    length_checks,
+)
 from csp_portal.lib.history import portal_history
 from csp_portal.lib.models import BaseModel, CodedModel, WorkflowEvent
 from partnerships.models import Partnership
@@ -230,28 +237,34 @@ class ReturnSection(BaseModel):
     # As they were when the return was made (lead officers change during a plan).
     sponsor = models.CharField(_("sponsor agency"), max_length=200, blank=True)
     lead_officer = models.CharField(_("lead officer"), max_length=200, blank=True)
-    summary = models.TextField(_("Summary narrative"), blank=True)
-    milestones_reached = models.TextField(
-        _("What milestones have been reached successfully?"), blank=True
+    summary = BoundedTextField(_("Summary narrative"), blank=True, max_length=NARRATIVE_MAX_LENGTH)
+    milestones_reached = BoundedTextField(
+        _("What milestones have been reached successfully?"),
+        blank=True,
+        max_length=NARRATIVE_MAX_LENGTH,
     )
-    milestones_missed = models.TextField(
+    milestones_missed = BoundedTextField(
         _(
             "Have any milestones on the action plan been missed? If so, why, and how are they being addressed?"
         ),
         blank=True,
+        max_length=NARRATIVE_MAX_LENGTH,
     )
-    prospects = models.TextField(
+    prospects = BoundedTextField(
         _(
             "What are the prospects for the delivery of the targets for this priority? Are there any specific risks to delivery?"
         ),
         blank=True,
+        max_length=NARRATIVE_MAX_LENGTH,
     )
     assessed_rag = models.CharField(
         _("overall traffic light assessment"), max_length=5, choices=Rag.choices, blank=True
     )
-    rag_statement = models.CharField(_("statement"), max_length=500, blank=True)
-    rag_justification = models.TextField(
-        _("why the assessment differs from the measures"), blank=True
+    rag_statement = models.CharField(_("statement"), max_length=NOTE_MAX_LENGTH, blank=True)
+    rag_justification = BoundedTextField(
+        _("why the assessment differs from the measures"),
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
     )
     suggested_rag = models.CharField(
         _("what the measures suggest"),
@@ -274,6 +287,14 @@ class ReturnSection(BaseModel):
             models.UniqueConstraint(
                 fields=["performance_return", "priority"],
                 name="performance_one_section_per_priority",
+            ),
+            *length_checks(
+                "performance_section",
+                summary=NARRATIVE_MAX_LENGTH,
+                milestones_reached=NARRATIVE_MAX_LENGTH,
+                milestones_missed=NARRATIVE_MAX_LENGTH,
+                prospects=NARRATIVE_MAX_LENGTH,
+                rag_justification=COMMENT_MAX_LENGTH,
             ),
         ]
 
@@ -312,9 +333,11 @@ class MeasureValue(BaseModel):
     national_comparator = models.DecimalField(
         _("national comparator"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
     no_data = models.BooleanField(_("no data available"), default=False)
-    no_data_reason = models.CharField(_("why there is no data"), max_length=500, blank=True)
+    no_data_reason = models.CharField(
+        _("why there is no data"), max_length=NOTE_MAX_LENGTH, blank=True
+    )
     calculated_rag = models.CharField(
         _("calculated RAG"), max_length=5, choices=Rag.choices, blank=True
     )
@@ -375,6 +398,7 @@ class ReturnEvent(WorkflowEvent):
 
     class Meta:
         ordering = ["performance_return", "created_at", "id"]
+        constraints = length_checks("performance_event", comment=COMMENT_MAX_LENGTH)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.by}"

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from csp_portal.lib.bounds import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
 from csp_portal.lib.forms import GovukDateField, GovukFormMixin
 from priorities.models import Action, Measure, MeasureTarget, Plan, Priority, financial_year_label
 
@@ -142,6 +143,7 @@ class PlanForm(GovukFormMixin, forms.Form):
     summary = forms.CharField(
         label="Summary (optional)",
         required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the plan is for, in a sentence or two",
     )
@@ -177,7 +179,10 @@ class PriorityForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the title of the priority"},
     )
     description = forms.CharField(
-        label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Description (optional)",
+        required=False,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     sponsor = forms.ModelChoiceField(
         label="Sponsor agency (optional)",
@@ -400,7 +405,10 @@ class ActionProgressForm(GovukFormMixin, forms.Form):
         help_text="Complete actions are rated Blue automatically",
     )
     progress_note = forms.CharField(
-        label="Progress (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Progress (optional)",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     completed_on = GovukDateField(
         label="Completed on (optional)",
@@ -448,6 +456,7 @@ class ActionForm(ActionProgressForm):
 
     description = forms.CharField(
         label="Action",
+        max_length=DESCRIPTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what will be done"},
     )

@@ -21,6 +21,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from csp_portal.lib.bounds import (
+    COMMENT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    BoundedTextField,
+    length_checks,
+)
 from csp_portal.lib.history import portal_history
 from csp_portal.lib.models import BaseModel, CodedModel, WorkflowEvent
 from partnerships.models import Board, Organisation, Partnership, PoliceAndCrimeObjective
@@ -61,7 +67,7 @@ class Plan(CodedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = BoundedTextField(_("summary"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     adopted_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -84,6 +90,7 @@ class Plan(CodedModel):
                 condition=Q(last_year__gte=models.F("first_year")),
                 name="priorities_plan_years_in_order",
             ),
+            *length_checks("priorities_plan", summary=DESCRIPTION_MAX_LENGTH),
         ]
 
     def __str__(self) -> str:
@@ -135,7 +142,7 @@ class Priority(BaseModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="priorities")
     code = models.CharField(_("code"), max_length=10, help_text=_("For example A or 1."))
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=DESCRIPTION_MAX_LENGTH)
     sponsor = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -162,6 +169,7 @@ class Priority(BaseModel):
             models.UniqueConstraint(
                 fields=["plan", "code"], name="priorities_priority_code_unique"
             ),
+            *length_checks("priorities_priority", description=DESCRIPTION_MAX_LENGTH),
         ]
 
     def __str__(self) -> str:
@@ -189,7 +197,7 @@ class Action(CodedModel):
         BLUE = "blue", _("Blue")
 
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField(_("action"))
+    description = BoundedTextField(_("action"), max_length=DESCRIPTION_MAX_LENGTH)
     lead_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -223,7 +231,7 @@ class Action(CodedModel):
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
     rag = models.CharField(_("RAG"), max_length=5, choices=Rag.choices, blank=True)
-    progress_note = models.TextField(_("progress"), blank=True)
+    progress_note = BoundedTextField(_("progress"), blank=True, max_length=COMMENT_MAX_LENGTH)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -236,6 +244,11 @@ class Action(CodedModel):
                 condition=Q(status="complete", rag="blue")
                 | (~Q(status="complete") & ~Q(rag="blue")),
                 name="priorities_action_blue_means_complete",
+            ),
+            *length_checks(
+                "priorities_action",
+                description=DESCRIPTION_MAX_LENGTH,
+                progress_note=COMMENT_MAX_LENGTH,
             ),
         ]
 

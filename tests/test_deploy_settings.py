@@ -11,6 +11,7 @@ Dockerfile and docker-compose.yml are read and their commands run where they can
 from __future__ import annotations
 
 import http.client
+import http.server
 import json
 import os
 import re
@@ -20,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -372,7 +374,7 @@ def test_the_worker_healthcheck_in_compose_pings_its_own_worker(celery_worker):
 
 
 def test_compose_describes_web_worker_beat_postgres_redis_and_a_migrate_job():
-    assert set(SERVICES) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
+    assert set(SERVICES) == {"proxy", "migrate", "web", "worker", "beat", "postgres", "redis"}
     assert SERVICES["postgres"]["image"].split(":")[1].split("-")[0] in ("15", "16")
     assert SERVICES["redis"]["image"].split(":")[1].split("-")[0] == "7"
     assert SERVICES["web"]["command"][:2] == ["gunicorn", "csp_portal.wsgi"]
@@ -395,6 +397,7 @@ def test_every_long_running_service_has_a_healthcheck_and_a_restart_policy():
         "beat": "ensure_connection",
         "postgres": "pg_isready",
         "redis": "redis-cli",
+        "proxy": "http://127.0.0.1:2019/config/",
     }
     for name, fragment in expected.items():
         service = SERVICES[name]
@@ -446,7 +449,15 @@ def test_every_variable_compose_sets_for_the_portal_is_one_the_portal_reads():
 
 
 def test_data_lives_in_named_volumes():
-    assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media", "beat"}
+    assert set(COMPOSE["volumes"]) == {
+        "pgdata",
+        "redisdata",
+        "media",
+        "beat",
+        "caddy_data",
+        "caddy_config",
+    }
+    assert "caddy_data:/data" in SERVICES["proxy"]["volumes"]  # certificates survive
     assert "pgdata:/var/lib/postgresql/data" in SERVICES["postgres"]["volumes"]
     assert "redisdata:/data" in SERVICES["redis"]["volumes"]
     for name in ("web", "worker"):  # reports are written by the worker, served by web
@@ -491,6 +502,202 @@ def test_compose_config_is_valid_for_the_docker_compose_client(tmp_path):
     assert web_env["DATABASE_URL"] == (
         "postgres://csp_portal:a-long-random-password@postgres:5432/csp_portal"
     )
+
+
+# The reverse proxy (deploy/Caddyfile) ------------------------------------------------------
+
+CADDYFILE = BASE_DIR / "deploy" / "Caddyfile"
+
+
+def caddy_directives() -> list[list[str]]:
+    """The Caddyfile's lines as words, comments dropped."""
+    lines = (line.split("#", 1)[0].split() for line in CADDYFILE.read_text().splitlines())
+    return [words for words in lines if words]
+
+
+def test_only_the_proxy_is_published_and_it_forwards_to_web():
+    proxy = SERVICES["proxy"]
+    assert proxy["image"].startswith("caddy:2")
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    assert proxy["environment"]["CSP_UPSTREAM"] == "web:8000"
+    assert "${CSP_HOSTNAME" in proxy["environment"]["CSP_HOSTNAME"]
+    assert proxy["depends_on"]["web"] == {"condition": "service_healthy"}
+    for name, service in SERVICES.items():
+        if name != "proxy":
+            assert "ports" not in service, name  # reached only over the compose network
+    directives = caddy_directives()
+    assert ["{$CSP_HOSTNAME}", "{"] in directives  # the site: TLS for the public name
+    assert ["reverse_proxy", "{$CSP_UPSTREAM:web:8000}", "{"] in directives
+
+
+def test_the_proxy_caps_bodies_at_the_portals_own_request_body_limit():
+    directives = caddy_directives()
+    assert ["max_size", "{$CSP_REQUEST_BODY_MAX_BYTES}"] in directives
+    proxy_cap = SERVICES["proxy"]["environment"]["CSP_REQUEST_BODY_MAX_BYTES"]
+    assert proxy_cap == SERVICES["web"]["environment"]["CSP_REQUEST_BODY_MAX_BYTES"]
+    default = int(proxy_cap.split(":-", 1)[1].rstrip("}"))  # ${CSP_REQUEST_BODY_MAX_BYTES:-N}
+
+    # The portal's limit when nothing sets it, and as compose sets it: the proxy's number.
+    unset = production_settings("REQUEST_BODY_MAX_BYTES", "DATA_UPLOAD_MAX_MEMORY_SIZE")
+    assert unset == {"REQUEST_BODY_MAX_BYTES": default, "DATA_UPLOAD_MAX_MEMORY_SIZE": default}
+    assert test_settings.REQUEST_BODY_MAX_BYTES == default
+    loaded = production_settings(
+        "REQUEST_BODY_MAX_BYTES", "UPLOAD_MAX_BYTES", CSP_REQUEST_BODY_MAX_BYTES="3000000"
+    )
+    assert loaded["REQUEST_BODY_MAX_BYTES"] == 3000000
+    # The largest upload still fits, with room for the form around it.
+    from performance import exchange
+
+    assert exchange.UPLOAD_MAX_BYTES <= test_settings.UPLOAD_MAX_BYTES < default
+
+
+def test_the_proxy_writes_the_client_address_and_web_trusts_exactly_one_proxy():
+    directives = caddy_directives()
+    assert ["header_up", "X-Forwarded-For", "{remote_host}"] in directives
+    assert ["header_up", "X-Forwarded-Proto", "{scheme}"] in directives
+    assert SERVICES["web"]["environment"]["CSP_TRUSTED_PROXY_COUNT"] == "1"
+    assert production_settings("CSP_TRUSTED_PROXY_COUNT", CSP_TRUSTED_PROXY_COUNT="1") == {
+        "CSP_TRUSTED_PROXY_COUNT": 1
+    }
+    # Reached directly (no proxy setting), X-Forwarded-For is not believed.
+    assert production_settings("CSP_TRUSTED_PROXY_COUNT") == {"CSP_TRUSTED_PROXY_COUNT": 0}
+
+
+def test_the_caddyfile_is_valid_for_caddy(tmp_path):
+    if not shutil.which("caddy"):
+        pytest.skip("caddy is not installed here")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "CSP_HOSTNAME": SITE_HOST,
+        "CSP_REQUEST_BODY_MAX_BYTES": str(test_settings.REQUEST_BODY_MAX_BYTES),
+    }
+
+    result = subprocess.run(
+        ["caddy", "validate", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "Valid configuration" in result.stdout + result.stderr
+
+
+class _Upstream(http.server.BaseHTTPRequestHandler):
+    """Stands in for gunicorn: says what reached it."""
+
+    received: list[dict] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        seen = {"bytes": len(body), "x_forwarded_for": self.headers.get("X-Forwarded-For")}
+        self.received.append(seen)
+        answer = json.dumps(seen).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def caddy_in_front(tmp_path) -> Iterator[int]:
+    """deploy/Caddyfile run by caddy on plain HTTP, in front of _Upstream; the port."""
+    if not shutil.which("caddy"):
+        pytest.skip("caddy is not installed here")
+    upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    _Upstream.received = []
+    port = free_port()
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "CSP_HOSTNAME": f"http://:{port}",
+        "CSP_REQUEST_BODY_MAX_BYTES": str(test_settings.REQUEST_BODY_MAX_BYTES),
+        "CSP_UPSTREAM": f"127.0.0.1:{upstream.server_address[1]}",
+    }
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(  # noqa: S603
+            ["caddy", "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        pytest.fail("caddy did not start:\n" + log.read()[-4000:])
+                    time.sleep(0.2)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            upstream.shutdown()
+
+
+def _post_through(port: int, path: str, body: bytes, headers: dict | None = None):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("POST", path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _start_post(port: int, path: str, length: int):
+    """Declare a body of ``length`` bytes, send the first few, and read the answer (a
+    proxy that refuses it answers without waiting for the rest)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {SITE_HOST}\r\nContent-Length: {length}\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + b"x" * 65536
+        )
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, response.headers, response.read()
+
+
+def test_caddy_refuses_a_body_over_the_limit_before_forwarding_it(caddy_in_front):
+    too_big = 20 * 1024 * 1024
+
+    status, headers, body = _start_post(caddy_in_front, "/api/v1/returns/", too_big)
+    page_status, _, _ = _start_post(caddy_in_front, "/accounts/sign-in/", too_big)
+
+    assert status == 413
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {"detail": "The request body is too large."}
+    assert page_status == 413
+    assert _Upstream.received == []  # nothing reached the portal
+
+
+def test_caddy_forwards_a_body_within_the_limit_and_the_client_address(caddy_in_front):
+    body = b"x" * (test_settings.UPLOAD_MAX_BYTES)
+
+    status, _, answer = _post_through(
+        caddy_in_front, "/upload/", body, headers={"X-Forwarded-For": "192.0.2.66"}
+    )
+
+    assert status == 200
+    # Whole, and with the address that connected to Caddy, not the one the client wrote.
+    assert json.loads(answer) == {"bytes": len(body), "x_forwarded_for": "127.0.0.1"}
 
 
 # Dockerfile and .dockerignore ---------------------------------------------------------------

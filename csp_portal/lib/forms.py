@@ -181,13 +181,9 @@ class GovukBoundField(forms.BoundField):
             return self._group(inner)
         if isinstance(widget, forms.MultiWidget | forms.FileInput):
             return super().as_field_group()
-        size = widget_attrs.get("data-label-size", "")
-        label = format_html(
-            '<label class="govuk-label{}" for="{}">{}</label>',
-            f" govuk-label--{size}" if size else "",
-            self.id_for_label,
-            self.label,
-        )
+        if isinstance(widget, forms.Textarea) and getattr(self.field, "max_length", None):
+            return self._character_count_group()
+        label = self._label()
         described_by = self._described_by()
         control = self.as_widget(attrs={"aria-describedby": described_by} if described_by else None)
         prefix, suffix = widget_attrs.get("data-prefix"), widget_attrs.get("data-suffix")
@@ -212,6 +208,45 @@ class GovukBoundField(forms.BoundField):
                 + "</div>"
             )
         return self._group(f"{label}{self._hint()}{self._errors()}{control}")
+
+    def _label(self) -> str:
+        size = self.field.widget.attrs.get("data-label-size", "")
+        return format_html(
+            '<label class="govuk-label{}" for="{}">{}</label>',
+            f" govuk-label--{size}" if size else "",
+            self.id_for_label,
+            self.label,
+        )
+
+    def _character_count_group(self) -> SafeString:
+        """The GOV.UK character count: a textarea that says how much may be typed.
+
+        Without JavaScript the limit is stated under the box and the server's error is
+        the check; with it, GOV.UK Frontend counts as the person types. The textarea
+        gets no ``maxlength`` attribute (GOV.UK's advice: a browser would silently cut
+        pasted text short), so what was typed is always sent, and kept if refused.
+        """
+        limit = self.field.max_length
+        info_id = f"{self.auto_id}-info"
+        described_by = " ".join(filter(None, [info_id, self._described_by()]))
+        classes = (
+            f"{self.field.widget.attrs.get('class', 'govuk-textarea')} govuk-js-character-count"
+        )
+        control = self.as_widget(
+            attrs={"aria-describedby": described_by, "class": classes, "maxlength": None}
+        )
+        message = format_html(
+            '<div id="{}" class="govuk-hint govuk-character-count__message">'
+            "You can enter up to {} characters</div>",
+            info_id,
+            f"{limit:,}",
+        )
+        error = " govuk-form-group--error" if self.errors else ""
+        return mark_safe(  # noqa: S308 - every part is escaped
+            f'<div class="govuk-form-group govuk-character-count{error}" '
+            f'data-module="govuk-character-count" data-maxlength="{int(limit)}">'
+            f"{self._label()}{self._hint()}{self._errors()}{control}{message}</div>"
+        )
 
     def _choices_group(self, radios: bool) -> SafeString:
         kind = "radios" if radios else "checkboxes"
@@ -267,6 +302,13 @@ class GovukFormMixin:
             if isinstance(field, forms.EmailField):
                 widget.attrs.setdefault("autocomplete", "email")
                 widget.attrs.setdefault("spellcheck", "false")
+            max_length = getattr(field, "max_length", None)
+            if isinstance(widget, forms.Textarea) and max_length:
+                # Django's own message reads "Ensure this value has at most ..."
+                field.error_messages.setdefault(
+                    "max_length",
+                    _("This must be %(limit)s characters or fewer") % {"limit": f"{max_length:,}"},
+                )
 
     def full_clean(self) -> None:
         super().full_clean()

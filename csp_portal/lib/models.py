@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from csp_portal.lib.bounds import COMMENT_MAX_LENGTH, BoundedTextField
+
 
 class BaseModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
@@ -45,7 +47,7 @@ class WorkflowEvent(BaseModel):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True, max_length=COMMENT_MAX_LENGTH)
 
     class Meta:
         abstract = True

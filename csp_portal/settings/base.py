@@ -132,6 +132,15 @@ AXES_USERNAME_CALLABLE = "csp_portal.lib.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address, so failures would
+# be counted for the proxy and one person's mistakes would pause everyone. Set
+# CSP_TRUSTED_PROXY_COUNT to the number of proxies in front of the portal that each append
+# the address they saw to X-Forwarded-For (docker-compose.yml: one, Caddy). The client is
+# then the address that many entries from the right. With 0 (the default, for a portal
+# reached directly) X-Forwarded-For is ignored: anyone can write one, and a spoofed
+# address must not dodge the throttle. See csp_portal.lib.auth.client_ip_address.
+CSP_TRUSTED_PROXY_COUNT = envint("CSP_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "csp_portal.lib.auth.client_ip_address"
 
 # Sessions end after CSP_SESSION_IDLE_MINUTES without activity, and after
 # SESSION_COOKIE_AGE whatever happens (see csp_portal.lib.middleware).
@@ -148,9 +157,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the session, a token or a form: refuses NUL bytes and
+    # oversized bodies (docs/hardening.md).
+    "csp_portal.lib.middleware.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session and CSRF middleware, so it sees the cookies they set.
+    "csp_portal.lib.middleware.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    # Django's, without the missing-slash redirect for POST, PUT, PATCH and DELETE.
+    "csp_portal.lib.middleware.PortalCommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "csp_portal.lib.auth.PortalLoginRequiredMiddleware",
@@ -165,6 +180,18 @@ MIDDLEWARE = [
 ]
 ROOT_URLCONF = "csp_portal.urls"
 WSGI_APPLICATION = "csp_portal.wsgi.application"
+
+# REQUEST BODIES
+# ------------------------------------------------------------------------------
+# The largest file a person may upload (a performance upload's spreadsheet).
+UPLOAD_MAX_BYTES = envint("CSP_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+# The largest request body: an upload plus the form around it. Larger bodies are refused
+# with 413 before they are read: by the reverse proxy (deploy/Caddyfile, which is given
+# this number) and again by csp_portal.lib.middleware.RequestGuardMiddleware.
+# docker-compose.yml gives the proxy and the portal the same CSP_REQUEST_BODY_MAX_BYTES.
+REQUEST_BODY_MAX_BYTES = envint("CSP_REQUEST_BODY_MAX_BYTES", UPLOAD_MAX_BYTES + 64 * 1024)
+# Form fields and JSON bodies (everything but uploaded files) may be no larger.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 # TEMPLATES
 # ------------------------------------------------------------------------------

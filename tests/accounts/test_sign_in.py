@@ -107,6 +107,103 @@ def test_a_successful_sign_in_resets_the_count(world, client):
     assert _sign_in(client, officer.email, PASSWORD).status_code == 302
 
 
+# Throttling behind a reverse proxy -----------------------------------------------------
+
+CLIENT_A = "198.51.100.10"
+CLIENT_B = "203.0.113.20"
+PROXY = "172.18.0.5"
+
+
+def test_failures_from_one_address_do_not_pause_the_account_at_another(world, client):
+    officer = world.person("officer")
+    statuses = [
+        _sign_in(client, officer.email, "wrong", REMOTE_ADDR=CLIENT_A).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
+    assert statuses[-1] == 429
+    assert _sign_in(client, officer.email, PASSWORD, REMOTE_ADDR=CLIENT_A).status_code == 429
+
+    response = _sign_in(client, officer.email, PASSWORD, REMOTE_ADDR=CLIENT_B)
+
+    assert response.status_code == 302
+
+
+def test_behind_the_trusted_proxy_the_forwarded_client_address_is_counted(world, client, settings):
+    settings.CSP_TRUSTED_PROXY_COUNT = 1
+    officer = world.person("officer")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        # Whatever the client writes in front is ignored: the proxy appends what it saw.
+        _sign_in(
+            client,
+            officer.email,
+            "wrong",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{_ + 1}, {CLIENT_A}",
+        )
+
+    from_a = _sign_in(
+        client, officer.email, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT_A
+    )
+    from_b = _sign_in(
+        client, officer.email, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CLIENT_B
+    )
+
+    assert from_a.status_code == 429
+    assert from_b.status_code == 302
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {CLIENT_A}
+
+
+def test_without_the_proxy_setting_x_forwarded_for_cannot_dodge_the_pause(world, client):
+    assert settings.CSP_TRUSTED_PROXY_COUNT == 0
+    officer = world.person("officer")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _sign_in(
+            client,
+            officer.email,
+            "wrong",
+            REMOTE_ADDR=CLIENT_A,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+
+    response = _sign_in(
+        client, officer.email, PASSWORD, REMOTE_ADDR=CLIENT_A, HTTP_X_FORWARDED_FOR=CLIENT_B
+    )
+
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "counted"),
+    [
+        ("", PROXY),  # did not come through the proxy
+        ("not-an-address", PROXY),
+        (f"{CLIENT_A}", CLIENT_A),
+        (f"{CLIENT_B}, {CLIENT_A}", CLIENT_A),
+        ("2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_address_counted_behind_one_proxy(rf, settings, forwarded, counted):
+    from csp_portal.lib.auth import client_ip_address
+
+    settings.CSP_TRUSTED_PROXY_COUNT = 1
+    request = rf.post(SIGN_IN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_ip_address(request) == counted
+
+
+def test_behind_two_proxies_the_second_entry_from_the_right_is_the_client(rf, settings):
+    from csp_portal.lib.auth import client_ip_address
+
+    settings.CSP_TRUSTED_PROXY_COUNT = 2
+    request = rf.post(
+        SIGN_IN, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.1, {CLIENT_A}, 10.0.0.7"
+    )
+
+    assert client_ip_address(request) == CLIENT_A
+
+
 # Session expiry -----------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class CspPortalConfig(AppConfig):
     """The project package is also an app so that it can carry template tags and the
-    portal-wide management commands."""
+    portal-wide management commands (load_reference_data)."""
 
     name = "csp_portal"
     verbose_name = "CSP Portal"

@@ -47,8 +47,3 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
-
-
-def trivial(request: HttpRequest) -> HttpResponse:
-    """The benchmark's yardstick: the full middleware stack and nothing else."""
-    return HttpResponse("ok", content_type="text/plain")

@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "performance",
     "dhr",
     "funding",
+    "demo",  # seed_demo and demo_logins; seed_demo refuses to run unless DEBUG is on
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

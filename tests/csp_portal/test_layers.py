@@ -81,3 +81,17 @@ def test_csp_portal_lib_imports_no_app():
         if (bad := forbidden_imports(path.read_text(), project))
     }
     assert found == {}
+
+
+def test_the_benchmark_trivial_view_is_not_a_portal_url():
+    """Only benchmark.settings serves it (ROOT_URLCONF benchmark.urls)."""
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+
+    with pytest.raises(NoReverseMatch):
+        reverse("trivial", urlconf="csp_portal.urls")
+    with pytest.raises(Resolver404):
+        resolve("/benchmark/trivial/", urlconf="csp_portal.urls")
+    assert resolve("/benchmark/trivial/", urlconf="benchmark.urls").url_name == "trivial"
+    # The benchmark's URLs are the portal's plus that one.
+    assert reverse("home", urlconf="benchmark.urls") == reverse("home", urlconf="csp_portal.urls")
+

@@ -94,4 +94,3 @@ def test_the_benchmark_trivial_view_is_not_a_portal_url():
     assert resolve("/benchmark/trivial/", urlconf="benchmark.urls").url_name == "trivial"
     # The benchmark's URLs are the portal's plus that one.
     assert reverse("home", urlconf="benchmark.urls") == reverse("home", urlconf="csp_portal.urls")
-

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -355,3 +356,18 @@ class GovukDateField(forms.MultiValueField):
             return dt.date(int(year), int(month), int(day))
         except ValueError as exc:
             raise forms.ValidationError(_("Enter a real date")) from exc
+
+
+def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form that was submitted.
+
+    Each message goes next to the field it names; messages that name no field of this
+    form (``__all__``, or a model field the form does not have) go to the form's
+    non-field errors, at the top of the error summary. A ValidationError without a dict
+    is all non-field errors."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, messages in exc.message_dict.items():
+        field = name if name != NON_FIELD_ERRORS and name in form.fields else None
+        form.add_error(field, messages)

@@ -2,8 +2,9 @@
 actions, the forms that shape a draft, adoption, the yearly refresh and the plan on a page.
 
 Every view finds the partnership through the access helper (404 without standing), then
-the plan and asks priorities.permissions (403 with the reason). Writes go through
-priorities.services; a ValidationError from a service is shown next to the field.
+the plan and asks priorities.permissions (403 with the reason). The rest of a page that
+changes something (form, service, the service's ValidationError next to the field,
+message, redirect) is ``csp_portal.lib.views.form_action``.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING, Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
 from csp_portal.lib.downloads import spreadsheet_safe
+from csp_portal.lib.views import form_action
 from priorities import forms, selectors, services
 from priorities.forms import plain_number
 from priorities.models import Action, Measure, Plan
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from partnerships.models import Partnership
-    from priorities.models import Measure, Priority
+    from priorities.models import Priority
 
 
 # Helpers ------------------------------------------------------------------------------
@@ -61,23 +62,25 @@ def _viewable_plan(request: HttpRequest, slug: str, code: UUID) -> Plan:
     return plan
 
 
+def _editable_plan(request: HttpRequest, slug: str, code: UUID) -> Plan:
+    plan = _viewable_plan(request, slug, code)
+    can_edit_plan(request.user, plan).raise_if_denied()
+    return plan
+
+
 def _editable(request: HttpRequest, plan: Plan) -> None:
     can_view_plan(request.user, plan).raise_if_denied()
     can_edit_plan(request.user, plan).raise_if_denied()
 
 
+def _confirm(request: HttpRequest) -> forms.ConfirmForm:
+    # Bound on any POST: a confirmation's POST carries only the CSRF token.
+    return forms.ConfirmForm(request.POST if request.method == "POST" else None)
+
+
 def _plan_url(plan: Plan, anchor: str = "") -> str:
     url = reverse("plans:detail", kwargs={"partnership": plan.partnership.slug, "code": plan.code})
     return f"{url}#{anchor}" if anchor else url
-
-
-def _add_service_errors(form: Any, exc: ValidationError) -> None:
-    """A service's ValidationError, next to the field it names (or at the top)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _priority_anchor(priority: Priority) -> str:
@@ -113,23 +116,18 @@ def plan_create(request: HttpRequest, partnership: str) -> HttpResponse:
     partnership_obj = _partnership(request, partnership)
     can_create_plan(request.user, partnership_obj).raise_if_denied()
     form = forms.PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(
-                partnership=partnership_obj, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"You have drafted {plan.title}. Now add its priorities.")
-            return redirect(_plan_url(plan))
-    return render(
+    return form_action(
         request,
-        "priorities/plan_form.html",
-        _context(
+        form=form,
+        service=lambda: services.plan_create(
+            partnership=partnership_obj, by=request.user, **form.cleaned_data
+        ),
+        success_message=lambda plan: f"You have drafted {plan.title}. Now add its priorities.",
+        success_url=_plan_url,
+        template="priorities/plan_form.html",
+        context=_context(
             request,
             partnership_obj,
-            form=form,
             heading="Draft a plan",
             button="Save and continue",
             cancel_url=reverse("plans:list", kwargs={"partnership": partnership_obj.slug}),
@@ -158,41 +156,32 @@ def plan_detail(request: HttpRequest, partnership: str, code: UUID) -> HttpRespo
     )
 
 
+def _plan_saved_message(removed: int) -> str:
+    if not removed:
+        return "The plan's details have been saved."
+    return (
+        f"The plan's details have been saved. {removed} target{pluralize(removed)} for years"
+        f" the plan no longer covers {pluralize(removed, 'was,were')} removed."
+    )
+
+
 def plan_edit(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
-    plan = selectors.plan_get(partnership=_partnership(request, partnership), code=code)
-    _editable(request, plan)
+    plan = _editable_plan(request, partnership, code)
     initial = {
-        "title": plan.title,
-        "first_year": plan.first_year,
-        "last_year": plan.last_year,
-        "summary": plan.summary,
+        name: getattr(plan, name) for name in ("title", "first_year", "last_year", "summary")
     }
     form = forms.PlanForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            removed = services.plan_update(plan=plan, data=form.cleaned_data, by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                "The plan's details have been saved."
-                + (
-                    f" {removed} target{pluralize(removed)} for years the plan no longer"
-                    f" covers {pluralize(removed, 'was,were')} removed."
-                    if removed
-                    else ""
-                ),
-            )
-            return redirect(_plan_url(plan))
-    return render(
+    return form_action(
         request,
-        "priorities/plan_form.html",
-        _context(
+        form=form,
+        service=lambda: services.plan_update(plan=plan, data=form.cleaned_data, by=request.user),
+        success_message=_plan_saved_message,
+        success_url=_plan_url(plan),
+        template="priorities/plan_form.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
-            form=form,
             heading="Change the plan's details",
             button="Save",
             cancel_url=_plan_url(plan),
@@ -201,17 +190,15 @@ def plan_edit(request: HttpRequest, partnership: str, code: UUID) -> HttpRespons
 
 
 def plan_delete(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
-    plan = selectors.plan_get(partnership=_partnership(request, partnership), code=code)
-    _editable(request, plan)
-    if request.method == "POST":
-        title = plan.title
-        services.plan_delete(plan=plan, by=request.user)
-        messages.success(request, f"The draft {title} has been deleted.")
-        return redirect("plans:list", partnership=plan.partnership.slug)
-    return render(
+    plan = _editable_plan(request, partnership, code)
+    return form_action(
         request,
-        "priorities/confirm_delete.html",
-        _context(
+        form=_confirm(request),
+        service=lambda: services.plan_delete(plan=plan, by=request.user),
+        success_message=f"The draft {plan.title} has been deleted.",
+        success_url=reverse("plans:list", kwargs={"partnership": plan.partnership.slug}),
+        template="priorities/confirm_delete.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
@@ -224,44 +211,36 @@ def plan_delete(request: HttpRequest, partnership: str, code: UUID) -> HttpRespo
 
 
 def plan_adopt(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
-    plan = selectors.plan_get(partnership=_partnership(request, partnership), code=code)
-    can_view_plan(request.user, plan).raise_if_denied()
+    plan = _viewable_plan(request, partnership, code)
     can_adopt_plan(request.user, plan).raise_if_denied()
-    form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
     current = plan.partnership.plans.filter(status=Plan.Status.ADOPTED).first()
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_adopt(plan=plan, by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{plan.title} is now the partnership's adopted plan.")
-            return redirect(_plan_url(plan))
-    return render(
+    return form_action(
         request,
-        "priorities/plan_adopt.html",
-        _context(request, plan.partnership, plan=plan, current=current, form=form),
+        form=_confirm(request),
+        service=lambda: services.plan_adopt(plan=plan, by=request.user),
+        success_message=f"{plan.title} is now the partnership's adopted plan.",
+        success_url=_plan_url(plan),
+        template="priorities/plan_adopt.html",
+        context=_context(request, plan.partnership, plan=plan, current=current),
     )
 
 
 def plan_refresh(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
-    plan = selectors.plan_get(partnership=_partnership(request, partnership), code=code)
-    can_view_plan(request.user, plan).raise_if_denied()
+    plan = _viewable_plan(request, partnership, code)
     can_refresh_plan(request.user, plan).raise_if_denied()
-    if request.method == "POST":
-        new = services.plan_refresh(plan=plan, by=request.user)
-        messages.success(
-            request,
-            f"Version {new.version} of the plan has been drafted for {new.period_label}. "
-            f"Version {plan.version} stays the adopted plan until the new one is adopted.",
-        )
-        return redirect(_plan_url(new))
     next_plan = Plan(first_year=plan.first_year + 1, last_year=plan.last_year + 1)
     latest = plan.partnership.plans.order_by("-version").values_list("version", flat=True)[0]
-    return render(
+    return form_action(
         request,
-        "priorities/plan_refresh.html",
-        _context(
+        form=_confirm(request),
+        service=lambda: services.plan_refresh(plan=plan, by=request.user),
+        success_message=lambda new: (
+            f"Version {new.version} of the plan has been drafted for {new.period_label}. "
+            f"Version {plan.version} stays the adopted plan until the new one is adopted."
+        ),
+        success_url=_plan_url,
+        template="priorities/plan_refresh.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
@@ -363,26 +342,23 @@ def _priority_form(request: HttpRequest, plan: Plan, priority: Priority | None =
 
 
 def priority_create(request: HttpRequest, partnership: str, code: UUID) -> HttpResponse:
-    plan = selectors.plan_get(partnership=_partnership(request, partnership), code=code)
-    _editable(request, plan)
+    plan = _editable_plan(request, partnership, code)
     form = _priority_form(request, plan)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data, order=plan.priorities.count())
-        try:
-            priority = services.priority_create(plan=plan, data=data, by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Priority {priority.code} has been added.")
-            return redirect(_plan_url(plan, _priority_anchor(priority)))
-    return render(
+    return form_action(
         request,
-        "priorities/priority_form.html",
-        _context(
+        form=form,
+        service=lambda: services.priority_create(
+            plan=plan,
+            data=dict(form.cleaned_data, order=plan.priorities.count()),
+            by=request.user,
+        ),
+        success_message=lambda priority: f"Priority {priority.code} has been added.",
+        success_url=lambda priority: _plan_url(plan, _priority_anchor(priority)),
+        template="priorities/priority_form.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
-            form=form,
             heading="Add a priority",
             button="Add priority",
             cancel_url=_plan_url(plan),
@@ -400,25 +376,20 @@ def priority_edit(request: HttpRequest, partnership: str, uid: UUID) -> HttpResp
     priority = _priority_for_edit(request, partnership, uid)
     plan = priority.plan
     form = _priority_form(request, plan, priority)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.priority_update(
-                priority=priority, data=dict(form.cleaned_data), by=request.user
-            )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Priority {priority.code} has been saved.")
-            return redirect(_plan_url(plan, _priority_anchor(priority)))
-    return render(
+    return form_action(
         request,
-        "priorities/priority_form.html",
-        _context(
+        form=form,
+        service=lambda: services.priority_update(
+            priority=priority, data=dict(form.cleaned_data), by=request.user
+        ),
+        success_message=lambda saved: f"Priority {saved.code} has been saved.",
+        success_url=_plan_url(plan, _priority_anchor(priority)),
+        template="priorities/priority_form.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
             priority=priority,
-            form=form,
             heading=f"Change priority {priority.code}",
             button="Save",
             cancel_url=_plan_url(plan, _priority_anchor(priority)),
@@ -429,14 +400,14 @@ def priority_edit(request: HttpRequest, partnership: str, uid: UUID) -> HttpResp
 def priority_delete(request: HttpRequest, partnership: str, uid: UUID) -> HttpResponse:
     priority = _priority_for_edit(request, partnership, uid)
     plan = priority.plan
-    if request.method == "POST":
-        services.priority_delete(priority=priority, by=request.user)
-        messages.success(request, f"Priority {priority.code} has been deleted.")
-        return redirect(_plan_url(plan))
-    return render(
+    return form_action(
         request,
-        "priorities/confirm_delete.html",
-        _context(
+        form=_confirm(request),
+        service=lambda: services.priority_delete(priority=priority, by=request.user),
+        success_message=f"Priority {priority.code} has been deleted.",
+        success_url=_plan_url(plan),
+        template="priorities/confirm_delete.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
@@ -450,8 +421,6 @@ def priority_delete(request: HttpRequest, partnership: str, uid: UUID) -> HttpRe
 
 # Measures and targets -------------------------------------------------------------------
 
-_MEASURE_FIELDS = Measure.CONTENT_FIELDS
-
 
 def _measure_initial(measure: Measure | None) -> dict[str, Any]:
     if measure is None:
@@ -461,10 +430,14 @@ def _measure_initial(measure: Measure | None) -> dict[str, Any]:
             "target_basis": "total",
             "tolerance_percent": "5",
         }
-    initial = {name: getattr(measure, name) for name in _MEASURE_FIELDS}
+    initial = {name: getattr(measure, name) for name in Measure.CONTENT_FIELDS}
     for name in ("baseline_value", "tolerance_percent", "national_comparator"):
         initial[name] = plain_number(initial[name])
     return initial
+
+
+def _measure_url(measure: Measure) -> str:
+    return _plan_url(measure.priority.plan, f"measure-{measure.uid}")
 
 
 def measure_create(request: HttpRequest, partnership: str, uid: UUID) -> HttpResponse:
@@ -473,28 +446,27 @@ def measure_create(request: HttpRequest, partnership: str, uid: UUID) -> HttpRes
     form = forms.MeasureForm(
         request.POST or None, initial=_measure_initial(None), priority=priority
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data, order=priority.measures.count())
-        try:
-            measure = services.measure_create(priority=priority, data=data, by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Measure {measure.code} has been added. Now set its targets."
-            )
-            return redirect(
-                "plans:measure_targets", partnership=plan.partnership.slug, uid=measure.uid
-            )
-    return render(
+    return form_action(
         request,
-        "priorities/measure_form.html",
-        _context(
+        form=form,
+        service=lambda: services.measure_create(
+            priority=priority,
+            data=dict(form.cleaned_data, order=priority.measures.count()),
+            by=request.user,
+        ),
+        success_message=lambda measure: (
+            f"Measure {measure.code} has been added. Now set its targets."
+        ),
+        success_url=lambda measure: reverse(
+            "plans:measure_targets",
+            kwargs={"partnership": plan.partnership.slug, "uid": measure.uid},
+        ),
+        template="priorities/measure_form.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
             priority=priority,
-            form=form,
             heading=f"Add a measure to priority {priority.code}",
             button="Save and set targets",
             cancel_url=_plan_url(plan, _priority_anchor(priority)),
@@ -514,27 +486,24 @@ def measure_edit(request: HttpRequest, partnership: str, uid: UUID) -> HttpRespo
     form = forms.MeasureForm(
         request.POST or None, initial=_measure_initial(measure), priority=priority, instance=measure
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_update(measure=measure, data=dict(form.cleaned_data), by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Measure {measure.code} has been saved.")
-            return redirect(_plan_url(plan, f"measure-{measure.uid}"))
-    return render(
+    return form_action(
         request,
-        "priorities/measure_form.html",
-        _context(
+        form=form,
+        service=lambda: services.measure_update(
+            measure=measure, data=dict(form.cleaned_data), by=request.user
+        ),
+        success_message=lambda saved: f"Measure {saved.code} has been saved.",
+        success_url=_measure_url(measure),
+        template="priorities/measure_form.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
             priority=priority,
             measure=measure,
-            form=form,
             heading=f"Change measure {measure.code}",
             button="Save",
-            cancel_url=_plan_url(plan, f"measure-{measure.uid}"),
+            cancel_url=_measure_url(measure),
         ),
     )
 
@@ -543,28 +512,27 @@ def measure_targets(request: HttpRequest, partnership: str, uid: UUID) -> HttpRe
     measure = _measure_for_edit(request, partnership, uid)
     plan = measure.priority.plan
     form = forms.MeasureTargetsForm(request.POST or None, measure=measure, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        try:
-            for year, targets in form.targets_by_year().items():
-                services.measure_targets_set(
-                    measure=measure, financial_year=year, targets=targets, by=request.user
-                )
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The targets for measure {measure.code} have been saved.")
-            return redirect(_plan_url(plan, f"measure-{measure.uid}"))
-    return render(
+
+    def save_targets() -> None:
+        for year, targets in form.targets_by_year().items():
+            services.measure_targets_set(
+                measure=measure, financial_year=year, targets=targets, by=request.user
+            )
+
+    return form_action(
         request,
-        "priorities/measure_targets.html",
-        _context(
+        form=form,
+        service=save_targets,
+        success_message=f"The targets for measure {measure.code} have been saved.",
+        success_url=_measure_url(measure),
+        template="priorities/measure_targets.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
             priority=measure.priority,
             measure=measure,
-            form=form,
-            cancel_url=_plan_url(plan, f"measure-{measure.uid}"),
+            cancel_url=_measure_url(measure),
         ),
     )
 
@@ -572,27 +540,21 @@ def measure_targets(request: HttpRequest, partnership: str, uid: UUID) -> HttpRe
 def measure_delete(request: HttpRequest, partnership: str, uid: UUID) -> HttpResponse:
     measure = _measure_for_edit(request, partnership, uid)
     plan = measure.priority.plan
-    form = forms.ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.measure_delete(measure=measure, by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"Measure {measure.code} has been deleted.")
-            return redirect(_plan_url(plan, _priority_anchor(measure.priority)))
-    return render(
+    return form_action(
         request,
-        "priorities/confirm_delete.html",
-        _context(
+        form=_confirm(request),
+        service=lambda: services.measure_delete(measure=measure, by=request.user),
+        success_message=f"Measure {measure.code} has been deleted.",
+        success_url=_plan_url(plan, _priority_anchor(measure.priority)),
+        template="priorities/confirm_delete.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
-            form=form,
             heading=f"Delete measure {measure.code}: {measure.title}?",
             explanation="Its targets are deleted with it.",
             button="Delete measure",
-            cancel_url=_plan_url(plan, f"measure-{measure.uid}"),
+            cancel_url=_measure_url(measure),
         ),
     )
 
@@ -603,18 +565,10 @@ def measure_delete(request: HttpRequest, partnership: str, uid: UUID) -> HttpRes
 def _action_form(request: HttpRequest, plan: Plan, action: Action | None = None):
     initial: dict[str, Any] = {"status": Action.Status.NOT_STARTED, "rag": ""}
     if action is not None:
-        initial = {
-            "description": action.description,
-            "lead": forms.ActionForm.lead_initial(action),
-            "lead_text": action.lead_text,
-            "deadline_date": action.deadline_date,
-            "deadline_text": action.deadline_text,
-            "status": action.status,
-            # Blue is set by the service for complete actions, so it is not a choice.
-            "rag": "" if action.rag == Action.Rag.BLUE else action.rag,
-            "progress_note": action.progress_note,
-            "completed_on": action.completed_on,
-        }
+        initial = {name: getattr(action, name) for name in Action.CONTENT_FIELDS}
+        initial["lead"] = forms.ActionForm.lead_initial(action)
+        # Blue is set by the service for complete actions, so it is not a choice.
+        initial["rag"] = "" if action.rag == Action.Rag.BLUE else action.rag
     organisations = selectors.member_organisations(partnership=plan.partnership)
     boards = selectors.partnership_boards(partnership=plan.partnership)
     # The current lead stays a choice even if it has since left the partnership.
@@ -631,28 +585,30 @@ def _action_form(request: HttpRequest, plan: Plan, action: Action | None = None)
     )
 
 
+def _action_url(action: Action) -> str:
+    return _plan_url(action.priority.plan, f"action-{action.code}")
+
+
 def action_create(request: HttpRequest, partnership: str, uid: UUID) -> HttpResponse:
     priority = _priority_for_edit(request, partnership, uid)
     plan = priority.plan
     form = _action_form(request, plan)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.action_data(), order=priority.actions.count())
-        try:
-            action = services.action_create(priority=priority, data=data, by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The action has been added to priority {priority.code}.")
-            return redirect(_plan_url(plan, f"action-{action.code}"))
-    return render(
+    return form_action(
         request,
-        "priorities/action_form.html",
-        _context(
+        form=form,
+        service=lambda: services.action_create(
+            priority=priority,
+            data=dict(form.action_data(), order=priority.actions.count()),
+            by=request.user,
+        ),
+        success_message=f"The action has been added to priority {priority.code}.",
+        success_url=_action_url,
+        template="priorities/action_form.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
             priority=priority,
-            form=form,
             heading=f"Add an action to priority {priority.code}",
             button="Add action",
             cancel_url=_plan_url(plan, _priority_anchor(priority)),
@@ -665,45 +621,40 @@ def action_edit(request: HttpRequest, partnership: str, code: UUID) -> HttpRespo
     action = selectors.action_get(partnership=_partnership(request, partnership), code=code)
     priority, plan = action.priority, action.priority.plan
     can_view_plan(request.user, plan).raise_if_denied()
-    structure = can_edit_plan(request.user, plan)
-    if not structure:
-        can_update_action_progress(request.user, plan).raise_if_denied()
-        initial = {
-            "status": action.status,
-            "rag": "" if action.rag == Action.Rag.BLUE else action.rag,
-            "progress_note": action.progress_note,
-            "completed_on": action.completed_on,
-        }
-        form = forms.ActionProgressForm(request.POST or None, initial=initial)
-    else:
+    structure = bool(can_edit_plan(request.user, plan))
+    form: forms.ActionProgressForm
+    if structure:
         form = _action_form(request, plan, action)
-    if request.method == "POST" and form.is_valid():
-        data = form.action_data() if structure else form.progress_data()
-        try:
-            services.action_update(action=action, data=data, by=request.user)
-        except ValidationError as exc:
-            _add_service_errors(form, exc)
-        else:
-            messages.success(request, f"The action in priority {priority.code} has been saved.")
-            return redirect(_plan_url(plan, f"action-{action.code}"))
-    return render(
+    else:
+        can_update_action_progress(request.user, plan).raise_if_denied()
+        initial = {name: getattr(action, name) for name in Action.PROGRESS_FIELDS}
+        initial["rag"] = "" if action.rag == Action.Rag.BLUE else action.rag
+        form = forms.ActionProgressForm(request.POST or None, initial=initial)
+    return form_action(
         request,
-        "priorities/action_form.html",
-        _context(
+        form=form,
+        service=lambda: services.action_update(
+            action=action,
+            data=form.action_data() if structure else form.progress_data(),
+            by=request.user,
+        ),
+        success_message=f"The action in priority {priority.code} has been saved.",
+        success_url=_action_url(action),
+        template="priorities/action_form.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
             priority=priority,
             action=action,
-            form=form,
             progress_only=not structure,
             heading=(
-                f"Update progress on an action in priority {priority.code}"
-                if not structure
-                else f"Change an action in priority {priority.code}"
+                f"Change an action in priority {priority.code}"
+                if structure
+                else f"Update progress on an action in priority {priority.code}"
             ),
             button="Save",
-            cancel_url=_plan_url(plan, f"action-{action.code}"),
+            cancel_url=_action_url(action),
         ),
     )
 
@@ -712,20 +663,20 @@ def action_delete(request: HttpRequest, partnership: str, code: UUID) -> HttpRes
     action = selectors.action_get(partnership=_partnership(request, partnership), code=code)
     priority, plan = action.priority, action.priority.plan
     _editable(request, plan)
-    if request.method == "POST":
-        services.action_delete(action=action, by=request.user)
-        messages.success(request, f"The action has been deleted from priority {priority.code}.")
-        return redirect(_plan_url(plan, _priority_anchor(priority)))
-    return render(
+    return form_action(
         request,
-        "priorities/confirm_delete.html",
-        _context(
+        form=_confirm(request),
+        service=lambda: services.action_delete(action=action, by=request.user),
+        success_message=f"The action has been deleted from priority {priority.code}.",
+        success_url=_plan_url(plan, _priority_anchor(priority)),
+        template="priorities/confirm_delete.html",
+        context=_context(
             request,
             plan.partnership,
             plan=plan,
             heading=f"Delete this action from priority {priority.code}?",
             quote=action.description,
             button="Delete action",
-            cancel_url=_plan_url(plan, f"action-{action.code}"),
+            cancel_url=_action_url(action),
         ),
     )

@@ -86,7 +86,7 @@ ACTION_KEYS = (
     "deadline_date",
     "progress",
 )
-PROGRESS_KEYS = ("status", "rag", "progress_note", "completed_on")
+PROGRESS_KEYS = Action.PROGRESS_FIELDS
 
 _MONTH_YEAR = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.IGNORECASE

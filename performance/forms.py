@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from csp_portal.lib.forms import GovukFormMixin
 from performance.models import DEFAULT_RAG_STATEMENTS, MeasureValue, PerformanceReturn, Rag
 
-# The four questions of the Norfolk return, in its own words (seeds-digest-B §3.1), with
-# the hint it gives.
+# The four questions of the Norfolk return, in its own words (docs/norfolk-return-layout.md),
+# with the hint it gives.
 QUESTIONS: list[tuple[str, str, str]] = [
     (
         "summary",

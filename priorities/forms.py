@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Model, UniqueConstraint
 from django.utils import timezone
 
 from csp_portal.lib.forms import GovukDateField, GovukFormMixin
@@ -124,9 +124,14 @@ def refused_by(candidate: Model, constraint_name: str) -> bool:
     the constraint's rule stands for), so what the form refuses the database refuses,
     and the other way round: no second copy of the rule to drift, whatever the case
     rules of the database's collation."""
-    constraint = next(c for c in candidate._meta.constraints if c.name == constraint_name)
+    constraint = next(
+        c
+        for c in candidate._meta.constraints
+        if isinstance(c, UniqueConstraint) and c.name == constraint_name
+    )
     try:
-        constraint.validate(type(candidate), candidate)
+        # django-stubs 5.2 does not declare Constraint.validate (Django has it since 4.1).
+        constraint.validate(type(candidate), candidate)  # type: ignore[attr-defined]
     except ValidationError:
         return True
     return False

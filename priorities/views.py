@@ -10,6 +10,7 @@ message, redirect) is ``csp_portal.lib.views.form_action``.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -320,7 +321,9 @@ def plan_on_a_page_csv(request: HttpRequest, partnership: str, code: UUID) -> Ht
 # Priorities --------------------------------------------------------------------------
 
 
-def _priority_form(request: HttpRequest, plan: Plan, priority: Priority | None = None):
+def _priority_form(
+    request: HttpRequest, plan: Plan, priority: Priority | None = None
+) -> forms.PriorityForm:
     initial = None
     if priority is not None:
         initial = {
@@ -562,7 +565,9 @@ def measure_delete(request: HttpRequest, partnership: str, uid: UUID) -> HttpRes
 # Actions -------------------------------------------------------------------------------
 
 
-def _action_form(request: HttpRequest, plan: Plan, action: Action | None = None):
+def _action_form(
+    request: HttpRequest, plan: Plan, action: Action | None = None
+) -> forms.ActionForm:
     initial: dict[str, Any] = {"status": Action.Status.NOT_STARTED, "rag": ""}
     if action is not None:
         initial = {name: getattr(action, name) for name in Action.CONTENT_FIELDS}
@@ -623,21 +628,20 @@ def action_edit(request: HttpRequest, partnership: str, code: UUID) -> HttpRespo
     can_view_plan(request.user, plan).raise_if_denied()
     structure = bool(can_edit_plan(request.user, plan))
     form: forms.ActionProgressForm
+    data: Callable[[], dict[str, Any]]
     if structure:
-        form = _action_form(request, plan, action)
+        form = full = _action_form(request, plan, action)
+        data = full.action_data
     else:
         can_update_action_progress(request.user, plan).raise_if_denied()
         initial = {name: getattr(action, name) for name in Action.PROGRESS_FIELDS}
         initial["rag"] = "" if action.rag == Action.Rag.BLUE else action.rag
         form = forms.ActionProgressForm(request.POST or None, initial=initial)
+        data = form.progress_data
     return form_action(
         request,
         form=form,
-        service=lambda: services.action_update(
-            action=action,
-            data=form.action_data() if structure else form.progress_data(),
-            by=request.user,
-        ),
+        service=lambda: services.action_update(action=action, data=data(), by=request.user),
         success_message=f"The action in priority {priority.code} has been saved.",
         success_url=_action_url(action),
         template="priorities/action_form.html",

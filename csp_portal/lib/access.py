@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -197,8 +197,8 @@ def get_partnership_for_user(request: HttpRequest, slug: str, capability: str | 
     source = grant_source()
     model = source.partnership_model
     try:
-        partnership = model._default_manager.select_related("force_area").get(slug=slug)
-    except model.DoesNotExist as exc:
+        partnership: Any = model._default_manager.select_related("force_area").get(slug=slug)
+    except ObjectDoesNotExist as exc:
         raise Http404("No such partnership") from exc
     require(request.user, capability or source.view_capability, partnership)
     return partnership
@@ -206,7 +206,7 @@ def get_partnership_for_user(request: HttpRequest, slug: str, capability: str | 
 
 def get_object_for_user(
     request: HttpRequest,
-    queryset: QuerySet | type[Model],
+    queryset: QuerySet[Any] | type[Model],
     capability: str,
     **lookup: Any,
 ) -> Any:
@@ -217,8 +217,8 @@ def get_object_for_user(
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     try:
-        obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+        obj: Any = queryset.get(**lookup)
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
     require(request.user, capability, obj.partnership)
     return obj

@@ -33,7 +33,8 @@ def code_folders() -> list[Path]:
     installed. Third-party apps (outside BASE_DIR) are left out."""
     root = Path(settings.BASE_DIR).resolve()
     folders = {Path(config.path).resolve() for config in apps.get_app_configs()}
-    for engine in settings.TEMPLATES:
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    for engine in engines:
         folders.update(Path(folder).resolve() for folder in engine.get("DIRS", ()))
     inside = sorted(f for f in folders if f.is_relative_to(root))
     # A folder inside another one listed is already covered.

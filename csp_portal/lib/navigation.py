@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from csp_portal.lib.access import Access, access_for
@@ -31,7 +33,7 @@ def register(*items: NavItem) -> None:
     NAV_ITEMS.extend(item for item in items if item not in NAV_ITEMS)
 
 
-def navigation_for(request) -> list[dict]:
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     if not request.user.is_authenticated:
         return []
     access = access_for(request.user)

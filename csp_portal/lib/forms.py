@@ -359,15 +359,15 @@ class GovukDateField(forms.MultiValueField):
 
 
 def apply_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form that was submitted.
+    """Put a service's ValidationError next to the fields it is about.
 
-    Each message goes next to the field it names; messages that name no field of this
-    form (``__all__``, or a model field the form does not have) go to the form's
-    non-field errors, at the top of the error summary. A ValidationError without a dict
-    is all non-field errors."""
+    Each key of ``exc.message_dict`` that names a field of ``form`` goes to that field;
+    ``__all__`` (NON_FIELD_ERRORS) and keys the form has no field for go to the form's
+    non-field errors, so no message is lost. An error without fields (a plain message
+    or list) is a non-field error too."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc.messages)
         return
-    for name, messages in exc.message_dict.items():
-        field = name if name != NON_FIELD_ERRORS and name in form.fields else None
+    for key, messages in exc.message_dict.items():
+        field = key if key in form.fields and key != NON_FIELD_ERRORS else None
         form.add_error(field, messages)

@@ -24,6 +24,7 @@ from accounts.selectors import (
 )
 from accounts.services import role_grant_revoke, role_grant_to_email
 from csp_portal.lib.access import access_for, get_partnership_for_user
+from csp_portal.lib.forms import apply_validation_error
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -128,11 +129,7 @@ def people(request: HttpRequest, partnership: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            apply_validation_error(form, exc)
         else:
             note = " We have emailed them a link to set a password." if invited else ""
             messages.success(

@@ -13,6 +13,8 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")
 from csp_portal.settings.production import *  # noqa: E402, F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmark"]  # noqa: F405
+# The portal's URLs plus the trivial view the pages are measured beside.
+ROOT_URLCONF = "benchmark.urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SESSION_COOKIE_NAME = "sessionid"

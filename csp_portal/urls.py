@@ -15,7 +15,6 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("health.json", views.health_json, name="health_json"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
-    path("benchmark/trivial/", views.trivial, name="trivial"),
     path("accounts/", include("accounts.urls")),
     path("", include("partnerships.urls")),
     path("p/<slug:partnership>/people/", include("accounts.people_urls")),

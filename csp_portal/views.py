@@ -53,11 +53,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
-def trivial(request: HttpRequest) -> HttpResponse:
-    """The benchmark's yardstick: the full middleware stack and nothing else."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
 # Error handlers (csp_portal/urls.py) ------------------------------------------------------
 # Under /api/ each answers {"detail": ...} as JSON; elsewhere a GOV.UK page.
 

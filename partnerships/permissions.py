@@ -1,7 +1,8 @@
 """Rules about partnership records themselves.
 
 Partnerships, memberships and boards are created and changed by site administrators
-(the Django admin); partnership members read them. Managers see the change history."""
+(the Django admin); anyone with a role in a partnership reads them (the access helper's
+standing check, ``get_partnership_for_user``). Managers see the change history."""
 
 from __future__ import annotations
 
@@ -16,12 +17,6 @@ from csp_portal.lib.decisions import Decision
 if TYPE_CHECKING:
     from accounts.models import User
     from partnerships.models import Partnership
-
-
-def can_view_partnership(user: User, partnership: Partnership) -> Decision:
-    if access_for(user).has(Capability.VIEW_PARTNERSHIP, partnership):
-        return Decision.allow()
-    return Decision.deny(_("You do not have a role in this partnership."))
 
 
 def can_view_change_history(user: User, partnership: Partnership) -> Decision:

@@ -11,6 +11,7 @@ from accounts.roles import Capability
 from csp_portal.lib.access import access_for, get_partnership_for_user
 from csp_portal.lib.history import partnership_history
 from csp_portal.lib.spreadsheets import csv_response
+from partnerships.permissions import can_view_change_history
 from partnerships.selectors import (
     DIRECTORY_SORTS,
     force_areas_for_user,
@@ -88,7 +89,8 @@ def detail(request: HttpRequest, partnership: str) -> HttpResponse:
 
 
 def history(request: HttpRequest, partnership: str) -> HttpResponse:
-    partnership_obj = get_partnership_for_user(request, partnership, Capability.VIEW_CHANGE_HISTORY)
+    partnership_obj = get_partnership_for_user(request, partnership, Capability.VIEW_PARTNERSHIP)
+    can_view_change_history(request.user, partnership_obj).raise_if_denied()
     page = Paginator(partnership_history(partnership_obj.pk), HISTORY_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

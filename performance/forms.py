@@ -15,8 +15,8 @@ from csp_portal.lib.numbers import plain_number
 from performance.models import DEFAULT_RAG_STATEMENTS, MeasureValue, PerformanceReturn, Rag
 from performance.uploads import check_measure_values_file, parse_upload
 
-# The four questions of the Norfolk return, in its own words (seeds-digest-B §3.1), with
-# the hint it gives.
+# The four questions of the Norfolk return, in its own words (docs/norfolk-return-layout.md),
+# with the hint it gives.
 QUESTIONS: list[tuple[str, str, str]] = [
     (
         "summary",

@@ -1,6 +1,6 @@
 """The calculated RAG of a measure, and the overall colour the measures suggest.
 
-The rules (DESIGN.md, after the Norfolk return's definitions):
+The rules (docs/rag-rules.md, after the Norfolk return's definitions):
 
 - Green: on or better than target.
 - Amber: short of target but within the measure's tolerance; or beyond the tolerance

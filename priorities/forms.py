@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, UniqueConstraint
 from django.utils import timezone
 
 from csp_portal.lib.bounds import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
 from csp_portal.lib.forms import GovukDateField, GovukFormMixin
 from priorities.models import Action, Measure, MeasureTarget, Plan, Priority, financial_year_label
+
+M = TypeVar("M", bound=Model)
 
 MAX_PLAN_YEARS = 10
 TARGET_PERIODS = [p.value for p in MeasureTarget.Period]
@@ -112,6 +116,35 @@ def plain_number(value: Decimal | None) -> str:
         return ""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def refused_by(candidate: Model, constraint_name: str) -> bool:
+    """Whether the database constraint of that name would refuse ``candidate``.
+
+    A form's clash check asks the model's own constraint (Django builds the same query
+    the constraint's rule stands for), so what the form refuses the database refuses,
+    and the other way round: no second copy of the rule to drift, whatever the case
+    rules of the database's collation."""
+    constraint = next(
+        c
+        for c in candidate._meta.constraints
+        if isinstance(c, UniqueConstraint) and c.name == constraint_name
+    )
+    try:
+        # django-stubs 5.2 does not declare Constraint.validate (Django has it since 4.1).
+        constraint.validate(type(candidate), candidate)  # type: ignore[attr-defined]
+    except ValidationError:
+        return True
+    return False
+
+
+def _candidate(new: M, instance: M | None) -> M:
+    """``new`` as the row it would become: a change to ``instance``, if there is one (so
+    the row is not compared with itself), otherwise a new row."""
+    if instance is not None:
+        new.pk = instance.pk
+        new._state.adding = False
+    return new
 
 
 def _radios(choices: Any, **kwargs: Any) -> forms.ChoiceField:
@@ -231,10 +264,8 @@ class PriorityForm(GovukFormMixin, forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        clash = Priority.objects.filter(plan=self.plan, code__iexact=code)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
+        candidate = _candidate(Priority(plan=self.plan, code=code), self.instance)
+        if refused_by(candidate, "priorities_priority_code_unique"):
             raise forms.ValidationError(f"The plan already has a priority {code}. Use another code")
         return code
 
@@ -319,10 +350,8 @@ class MeasureForm(GovukFormMixin, forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        clash = Measure.objects.filter(priority=self.priority, code__iexact=code)
-        if self.instance is not None:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
+        candidate = _candidate(Measure(priority=self.priority, code=code), self.instance)
+        if refused_by(candidate, "priorities_measure_code_unique"):
             raise forms.ValidationError(
                 f"Priority {self.priority.code} already has a measure {code}. Use another code"
             )
@@ -436,7 +465,7 @@ class ActionProgressForm(GovukFormMixin, forms.Form):
         return data
 
     def progress_data(self) -> dict[str, Any]:
-        return {k: self.cleaned_data[k] for k in ("status", "rag", "progress_note", "completed_on")}
+        return {k: self.cleaned_data[k] for k in Action.PROGRESS_FIELDS}
 
 
 class ActionForm(ActionProgressForm):
@@ -518,21 +547,7 @@ class ActionForm(ActionProgressForm):
         return data
 
     def action_data(self) -> dict[str, Any]:
-        return {
-            k: self.cleaned_data[k]
-            for k in (
-                "description",
-                "lead_organisation",
-                "lead_board",
-                "lead_text",
-                "deadline_date",
-                "deadline_text",
-                "status",
-                "rag",
-                "progress_note",
-                "completed_on",
-            )
-        }
+        return {k: self.cleaned_data[k] for k in Action.CONTENT_FIELDS}
 
 
 class ConfirmForm(forms.Form):

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -166,8 +167,13 @@ class Priority(BaseModel):
         ordering = ["plan", "order", "code"]
         verbose_name_plural = "priorities"
         constraints = [
+            # "a" and "A" are the same priority. PriorityForm asks this constraint
+            # itself (priorities.forms.refused_by), so the form and the database agree.
             models.UniqueConstraint(
-                fields=["plan", "code"], name="priorities_priority_code_unique"
+                "plan",
+                Lower("code"),
+                name="priorities_priority_code_unique",
+                violation_error_message=_("The plan already has a priority with this code."),
             ),
             *length_checks("priorities_priority", description=DESCRIPTION_MAX_LENGTH),
         ]
@@ -236,6 +242,19 @@ class Action(CodedModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = portal_history()
+
+    # What may change all year, also on an adopted plan (its progress form).
+    PROGRESS_FIELDS = ("status", "rag", "progress_note", "completed_on")
+    # What officers set on an action (its form, the yearly refresh and the demo data).
+    CONTENT_FIELDS = (
+        "description",
+        "lead_organisation",
+        "lead_board",
+        "lead_text",
+        "deadline_date",
+        "deadline_text",
+        *PROGRESS_FIELDS,
+    )
 
     class Meta:
         ordering = ["priority", "order", "created_at"]
@@ -381,8 +400,13 @@ class Measure(BaseModel):
     class Meta:
         ordering = ["priority", "order", "code"]
         constraints = [
+            # As for priorities: the code is unique whatever its case, and MeasureForm
+            # asks this constraint itself.
             models.UniqueConstraint(
-                fields=["priority", "code"], name="priorities_measure_code_unique"
+                "priority",
+                Lower("code"),
+                name="priorities_measure_code_unique",
+                violation_error_message=_("The priority already has a measure with this code."),
             ),
         ]
 

@@ -50,6 +50,10 @@ def _apply(obj: Any, data: dict[str, Any]) -> list[str]:
 
 # Plans ------------------------------------------------------------------------------
 
+# What the yearly refresh copies from each action: its content, by attname (the lead's
+# id, so the organisation or board is not loaded for every action).
+_ACTION_COPIED = tuple(Action._meta.get_field(f).attname for f in Action.CONTENT_FIELDS)
+
 
 @transaction.atomic
 def plan_create(
@@ -199,22 +203,8 @@ def plan_refresh(
         for old_action in old_priority.actions.all():
             action = Action(
                 priority=priority,
-                **{
-                    f: getattr(old_action, f)
-                    for f in (
-                        "description",
-                        "lead_organisation_id",
-                        "lead_board_id",
-                        "lead_text",
-                        "deadline_date",
-                        "deadline_text",
-                        "status",
-                        "rag",
-                        "progress_note",
-                        "completed_on",
-                        "order",
-                    )
-                },
+                order=old_action.order,
+                **{name: getattr(old_action, name) for name in _ACTION_COPIED},
             )
             _save(action, by)
         for old_measure in old_priority.measures.all():

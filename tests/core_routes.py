@@ -9,7 +9,6 @@ ROUTES = [
     Route("health", lambda w: reverse("health"), everyone(anonymous=200)),
     Route("health_json", lambda w: reverse("health_json"), everyone(anonymous=200)),
     Route("accessibility", lambda w: reverse("accessibility"), everyone(anonymous=200)),
-    Route("trivial", lambda w: reverse("trivial"), everyone()),
     Route("api_schema", lambda w: reverse("api_schema"), everyone(anonymous=200)),
     Route("api:api-root", lambda w: reverse("api:api-root"), everyone(anonymous=403)),
     Route(

@@ -13,6 +13,12 @@ from partnerships.models import ForceArea, Partnership
 from performance.models import MeasureValue, PerformanceReturn
 
 
+@pytest.fixture(autouse=True)
+def _benchmark_urls(settings):
+    """The URLs benchmark.settings serves: the portal's plus the trivial view."""
+    settings.ROOT_URLCONF = "benchmark.urls"
+
+
 @pytest.fixture
 def built(db):
     return dataset.build(seed=7, partnerships=3)

@@ -29,16 +29,44 @@ def test_a_new_release_builds_pieces_again(db, monkeypatch):
     assert len(built) == 2
 
 
-def test_the_code_version_follows_the_templates(tmp_path, settings, monkeypatch):
-    for folder in fragments._CODE_DIRS:
-        (tmp_path / folder).mkdir()
+def test_the_code_version_follows_the_templates(tmp_path, settings):
+    (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "page.html").write_text("<p>one</p>")
     settings.BASE_DIR = tmp_path
-    fragments.code_version.cache_clear()
-    first = fragments.code_version()
-    (tmp_path / "templates" / "page.html").write_text("<p>two</p>")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates"]}]
     fragments.code_version.cache_clear()
     try:
+        first = fragments.code_version()
+        (tmp_path / "templates" / "page.html").write_text("<p>two</p>")
+        fragments.code_version.cache_clear()
+        assert fragments.code_version() != first
+    finally:
+        fragments.code_version.cache_clear()
+
+
+def test_the_code_version_covers_every_installed_app_of_the_project(settings):
+    folders = {folder.name for folder in fragments.code_folders()}
+    # Apps the digest once missed (it had a fixed list of folders), and the templates.
+    assert {"dhr", "funding", "demo", "accounts", "csp_portal", "templates"} <= folders
+    # Third-party apps are outside the project.
+    assert "guardian" not in folders
+    assert "rest_framework" not in folders
+
+
+def test_a_newly_installed_project_app_changes_the_code_version(tmp_path, settings, monkeypatch):
+    """An app added to INSTALLED_APPS is covered with no list to update."""
+    app = tmp_path / "newly_added_app"
+    app.mkdir()
+    (app / "__init__.py").write_text("")
+    (app / "views.py").write_text("VERSION = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.BASE_DIR = tmp_path
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "newly_added_app"]
+    fragments.code_version.cache_clear()
+    try:
+        first = fragments.code_version()
+        (app / "views.py").write_text("VERSION = 2\n")
+        fragments.code_version.cache_clear()
         assert fragments.code_version() != first
     finally:
         fragments.code_version.cache_clear()

@@ -1,5 +1,5 @@
 """Lists people work from can be downloaded as CSV, with the same filters and the same
-rows as the page (DESIGN.md §5), and never as spreadsheet formulas."""
+rows as the page (docs/conventions.md), and never as spreadsheet formulas."""
 
 from __future__ import annotations
 

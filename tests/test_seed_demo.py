@@ -20,10 +20,10 @@ from django.urls import reverse
 
 from accounts.models import RoleGrant, User
 from accounts.roles import ROLE_SCOPE, Role, Scope
-from csp_portal.demo import LOADERS
-from csp_portal.demo import partnerships as partnerships_loader
-from csp_portal.demo.base import DemoDataError
-from csp_portal.demo.people import DEMO_PASSWORD, demo_people
+from demo import partnerships as partnerships_loader
+from demo.base import DemoDataError
+from demo.loaders import LOADERS
+from demo.people import DEMO_PASSWORD, demo_people
 from partnerships.models import (
     Board,
     ForceArea,

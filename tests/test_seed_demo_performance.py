@@ -22,11 +22,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from csp_portal.demo import LOADERS
-from csp_portal.demo.base import DemoDataError
-from csp_portal.demo.clock import Timeline, demo_clock
-from csp_portal.demo.plans import deadline_from_text
-from csp_portal.demo.returns import _play, period_key
+from demo.base import DemoDataError
+from demo.clock import Timeline, demo_clock
+from demo.loaders import LOADERS
+from demo.plans import deadline_from_text
+from demo.returns import _play, period_key
 from performance.models import (
     MeasureValue,
     PerformanceReturn,

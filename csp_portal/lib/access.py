@@ -13,59 +13,70 @@ Views:
   object that belongs to a partnership (it must expose ``.partnership``).
 
 Each app's ``permissions.py`` builds its rules (state first, then role) on top of
-``access_for(user).has(...)``. See docs/permissions.md.
+``access_for(user).has(...)``. The grants themselves are read through a ``GrantSource``
+that the partnerships app registers (partnerships/grants.py), so this module imports no
+app. ``user.has_perm(capability, partnership)`` gives the same answers
+(accounts/backends.py). See docs/permissions.md.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
-
-from accounts.roles import Capability
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
-    from partnerships.models import Partnership
 
-ALL_CAPABILITIES = frozenset(c.value for c in Capability)
+# Where the grants come from --------------------------------------------------------------
+#
+# This module imports no app (tests/csp_portal/test_layers.py): the app that keeps the
+# role grants registers a source in its AppConfig.ready() (partnerships/grants.py).
 
 
-def _permission_sql() -> str:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
+class GrantSource(Protocol):
+    """What the access helper needs from the app that keeps the role grants."""
 
-    from partnerships.models import ForceAreaGroupObjectPermission, PartnershipGroupObjectPermission
+    # Every capability codename (what a site administrator holds everywhere).
+    capabilities: frozenset[str]
+    # The capability that lets a person see a partnership (the default question).
+    view_capability: str
 
-    memberships = get_user_model().groups.through._meta.db_table
-    permissions = Permission._meta.db_table
-    parts = []
-    for kind, model in (
-        ("p", PartnershipGroupObjectPermission),
-        ("f", ForceAreaGroupObjectPermission),
-    ):
-        parts.append(
-            f"SELECT '{kind}', g.content_object_id, p.codename FROM {model._meta.db_table} g "  # noqa: S608 - table names from the models, no input
-            f"JOIN {memberships} m ON m.group_id = g.group_id "
-            f"JOIN {permissions} p ON p.id = g.permission_id WHERE m.user_id = %s"
+    @property
+    def partnership_model(self) -> type[Model]:
+        """The partnership model: it has ``slug`` and a ``force_area`` foreign key."""
+        ...
+
+    def permission_rows(self, user_id: int) -> Iterable[tuple[str, int, str]]:
+        """(kind, object id, codename) for every object permission the person's groups
+        hold: kind ``"p"`` for a partnership, ``"f"`` for a police force area."""
+        ...
+
+
+class PartnershipLike(Protocol):
+    pk: Any
+    force_area_id: Any
+
+
+_SOURCE: list[GrantSource] = []
+
+
+def register_grant_source(source: GrantSource) -> None:
+    """Called once, from the grant-keeping app's ``AppConfig.ready()``."""
+    _SOURCE[:] = [source]
+
+
+def grant_source() -> GrantSource:
+    if not _SOURCE:
+        raise ImproperlyConfigured(
+            "No grant source is registered: is the partnerships app installed?"
         )
-    return " UNION ALL ".join(parts)
-
-
-_PERMISSION_SQL: list[str] = []
-
-
-def _permission_rows(user_id: int) -> list[tuple[str, int, str]]:
-    if not _PERMISSION_SQL:
-        _PERMISSION_SQL.append(_permission_sql())
-    with connection.cursor() as cursor:
-        cursor.execute(_PERMISSION_SQL[0], [user_id, user_id])
-        return cursor.fetchall()
+    return _SOURCE[0]
 
 
 def _codename(capability: str) -> str:
@@ -84,30 +95,26 @@ class Access:
             self._load()
 
     def _load(self) -> None:
-        """One query: the guardian object permissions held by the person's groups on
-        partnerships and on force areas.
-
-        Written in SQL because it runs on every request: the same query through the ORM
-        costs three times as long (1.5 ms of query building on a benchmark machine), and
-        the ORM's path through auth_group adds a join the question does not need."""
-        for kind, object_id, codename in _permission_rows(self.user.pk):
+        """One query (the grant source's): the object permissions held by the person's
+        groups on partnerships and on force areas."""
+        for kind, object_id, codename in grant_source().permission_rows(self.user.pk):
             target = self._by_partnership if kind == "p" else self._by_force_area
             target[object_id].add(codename)
 
     # Questions about one partnership -------------------------------------------------
 
-    def capabilities(self, partnership: Partnership) -> frozenset[str]:
+    def capabilities(self, partnership: PartnershipLike) -> frozenset[str]:
         if self.is_site_admin:
-            return ALL_CAPABILITIES
+            return grant_source().capabilities
         return frozenset(
             self._by_partnership.get(partnership.pk, set())
             | self._by_force_area.get(partnership.force_area_id, set())
         )
 
-    def has(self, capability: str, partnership: Partnership) -> bool:
+    def has(self, capability: str, partnership: PartnershipLike) -> bool:
         return _codename(capability) in self.capabilities(partnership)
 
-    def has_standing(self, partnership: Partnership) -> bool:
+    def has_standing(self, partnership: PartnershipLike) -> bool:
         """Whether the person holds any role that reaches this partnership."""
         return bool(self.capabilities(partnership))
 
@@ -115,7 +122,7 @@ class Access:
 
     def force_area_capabilities(self, force_area_id: int) -> frozenset[str]:
         if self.is_site_admin:
-            return ALL_CAPABILITIES
+            return grant_source().capabilities
         return frozenset(self._by_force_area.get(force_area_id, set()))
 
     def force_area_ids_with(self, capability: str) -> set[int]:
@@ -142,10 +149,11 @@ class Access:
             **{f"{prefix}force_area_id__in": force_area_ids}
         )
 
-    def partnerships(self, capability: str = Capability.VIEW_PARTNERSHIP) -> QuerySet[Partnership]:
-        from partnerships.models import Partnership
-
-        return Partnership.objects.filter(self.partnership_filter(capability))
+    def partnerships(self, capability: str | None = None) -> QuerySet[Any]:
+        """The partnerships where the person has ``capability`` (by default: may see)."""
+        source = grant_source()
+        capability = capability or source.view_capability
+        return source.partnership_model._default_manager.filter(self.partnership_filter(capability))
 
     def has_any(self, capability: str) -> bool:
         """Whether the person has ``capability`` anywhere (used to build navigation)."""
@@ -175,7 +183,7 @@ def forget_access(user: Any) -> None:
         del user._csp_access
 
 
-def require(user: Any, capability: str, partnership: Partnership) -> None:
+def require(user: Any, capability: str, partnership: PartnershipLike) -> None:
     """404 without standing, 403 without the capability."""
     access = access_for(user)
     if not access.has_standing(partnership):
@@ -184,22 +192,21 @@ def require(user: Any, capability: str, partnership: Partnership) -> None:
         raise PermissionDenied
 
 
-def get_partnership_for_user(
-    request: HttpRequest, slug: str, capability: str = Capability.VIEW_PARTNERSHIP
-) -> Partnership:
-    from partnerships.models import Partnership
-
+def get_partnership_for_user(request: HttpRequest, slug: str, capability: str | None = None) -> Any:
+    """The partnership with this slug (by default the question is: may see it)."""
+    source = grant_source()
+    model = source.partnership_model
     try:
-        partnership = Partnership.objects.select_related("force_area").get(slug=slug)
-    except Partnership.DoesNotExist as exc:
+        partnership: Any = model._default_manager.select_related("force_area").get(slug=slug)
+    except ObjectDoesNotExist as exc:
         raise Http404("No such partnership") from exc
-    require(request.user, capability, partnership)
+    require(request.user, capability or source.view_capability, partnership)
     return partnership
 
 
 def get_object_for_user(
     request: HttpRequest,
-    queryset: QuerySet | type[Model],
+    queryset: QuerySet[Any] | type[Model],
     capability: str,
     **lookup: Any,
 ) -> Any:
@@ -210,8 +217,8 @@ def get_object_for_user(
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     try:
-        obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+        obj: Any = queryset.get(**lookup)
+    except ObjectDoesNotExist as exc:
         raise Http404 from exc
     require(request.user, capability, obj.partnership)
     return obj

@@ -17,22 +17,38 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
 TIMEOUT = 24 * 3600
-_CODE_DIRS = ("accounts", "csp_portal", "partnerships", "performance", "priorities", "templates")
+_SUFFIXES = (".py", ".html", ".txt")
+
+
+def code_folders() -> list[Path]:
+    """The folders whose code and templates build the pieces: every installed app that
+    lies inside the project (BASE_DIR), whatever it is called, and the project's
+    template folders. Read from INSTALLED_APPS, so a new app is covered the day it is
+    installed. Third-party apps (outside BASE_DIR) are left out."""
+    root = Path(settings.BASE_DIR).resolve()
+    folders = {Path(config.path).resolve() for config in apps.get_app_configs()}
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    for engine in engines:
+        folders.update(Path(folder).resolve() for folder in engine.get("DIRS", ()))
+    inside = sorted(f for f in folders if f.is_relative_to(root))
+    # A folder inside another one listed is already covered.
+    return [f for f in inside if not any(f != o and f.is_relative_to(o) for o in inside)]
 
 
 @functools.cache
 def code_version() -> str:
     """A digest of the source and templates, computed once per process."""
     digest = hashlib.sha256()
-    root = Path(settings.BASE_DIR)
-    for folder in _CODE_DIRS:
-        for path in sorted((root / folder).rglob("*")):
-            if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
+    root = Path(settings.BASE_DIR).resolve()
+    for folder in code_folders():
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in _SUFFIXES and "migrations" not in path.parts:
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -53,5 +69,5 @@ def cached(name: str, version: str, build: Callable[[], Any]) -> Any:
 def cached_fragment(name: str, version: str, build: Callable[[], str]) -> SafeString:
     """The HTML built by ``build()``, from the cache when this name and version were
     built before. ``build`` must return HTML rendered by the template engine (escaped)."""
-    html = cached(name, version, lambda: str(build()))
+    html: str = cached(name, version, lambda: str(build()))
     return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the template engine

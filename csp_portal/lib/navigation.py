@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-from accounts.roles import Capability
-from csp_portal.lib.access import Access
+from csp_portal.lib.access import Access, access_for
 
 
 @dataclass(frozen=True)
@@ -22,28 +23,19 @@ class NavItem:
     sections: tuple[str, ...] = ()
 
 
-NAV_ITEMS: list[NavItem] = [
-    NavItem(
-        "Partnerships",
-        "partnerships:directory",
-        lambda a: a.has_any(Capability.VIEW_PARTNERSHIP),
-        ("/partnerships/", "/p/"),
-    ),
-    NavItem(
-        "Force area overview",
-        "performance:force_areas",
-        lambda a: a.has_any(Capability.VIEW_OVERVIEW),
-        ("/force-areas/",),
-    ),
-    NavItem("Site administration", "admin:index", lambda a: a.user.is_staff, ("/admin/",)),
-]
+# The items, in order. The project registers them (csp_portal/navigation.py, from
+# CspPortalConfig.ready) because they name the apps' pages and capabilities, and this
+# module imports no app.
+NAV_ITEMS: list[NavItem] = []
 
 
-def navigation_for(request) -> list[dict]:
+def register(*items: NavItem) -> None:
+    NAV_ITEMS.extend(item for item in items if item not in NAV_ITEMS)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     if not request.user.is_authenticated:
         return []
-    from csp_portal.lib.access import access_for
-
     access = access_for(request.user)
     items = []
     for item in NAV_ITEMS:

@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "dhr",
     "funding",
     "documents",
+    "demo",  # seed_demo and demo_logins; seed_demo refuses to run unless DEBUG is on
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -96,6 +97,9 @@ AUTHENTICATION_BACKENDS = [
     # Axes first, so a locked-out sign-in never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Capabilities on partnerships and force areas, as the access helper answers them
+    # (force-area roles included); guardian answers for every other object.
+    "accounts.backends.PartnershipPermissionBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "accounts:sign_in"

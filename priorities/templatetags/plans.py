@@ -1,6 +1,6 @@
 """Template helpers for the plan pages: numbers in a measure's unit, status and RAG tags.
 
-Tags always carry words; the colour is a second cue (DESIGN.md §5)."""
+Tags always carry words; the colour is a second cue (docs/conventions.md)."""
 
 from __future__ import annotations
 

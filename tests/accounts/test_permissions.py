@@ -81,9 +81,10 @@ def test_it_gives_each_force_area_role_its_capabilities_in_every_partnership_of_
         # guardian holds the permission on the force area itself...
         assert user.has_perm(f"partnerships.{capability}", world.area) is expected, capability
         assert not user.has_perm(f"partnerships.{capability}", world.other_area)
-        # ...and not on each partnership: the reach comes from access_for(), which is why
-        # views and rules must ask it rather than call user.has_perm(perm, partnership).
-        assert not user.has_perm(f"partnerships.{capability}", world.home)
+        # ...not on each partnership: the reach comes from access_for(), and has_perm
+        # asks it (accounts.backends), so it answers for every partnership of the area.
+        assert user.has_perm(f"partnerships.{capability}", world.home) is expected, capability
+        assert not user.has_perm(f"partnerships.{capability}", world.away)
 
 
 def test_it_gives_a_site_administrator_every_capability_everywhere(world):

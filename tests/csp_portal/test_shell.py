@@ -132,8 +132,9 @@ def test_the_403_page_uses_the_portal_layout_and_gives_the_reason(world, client_
 
 
 def test_the_403_page_without_a_reason_explains_in_general_terms(world, client_for):
+    # The people page asks the access helper only (no rule with a reason).
     response = client_for("officer").get(
-        reverse("partnerships:history", kwargs={"partnership": world.home.slug})
+        reverse("people:list", kwargs={"partnership": world.home.slug})
     )
     assert response.status_code == 403
     assert "Your role does not allow you to see this page" in response.content.decode()

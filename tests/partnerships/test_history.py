@@ -369,7 +369,12 @@ def test_the_change_history_is_paginated(world, client_for, monkeypatch):
 
 def test_only_managers_see_the_change_history(world, client_for):
     url = reverse("partnerships:history", kwargs={"partnership": world.home.slug})
-    assert client_for("officer").get(url).status_code == 403
+    response = client_for("officer").get(url)
+    assert response.status_code == 403
+    # The reason comes from partnerships.permissions.can_view_change_history.
+    assert "Only managers of this partnership can see its change history." in (
+        response.content.decode()
+    )
     assert client_for("pcc_reviewer").get(url).status_code == 403
     assert client_for("other_partnership").get(url).status_code == 404
 

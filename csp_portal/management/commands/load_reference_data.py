@@ -15,7 +15,7 @@ from django.core import serializers
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from csp_portal.demo.reference import REFERENCE_FIXTURES
+from csp_portal.reference import REFERENCE_FIXTURES
 
 
 class Command(BaseCommand):

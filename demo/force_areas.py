@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csp_portal.demo.base import (
+from demo.base import (
     UNCHANGED,
     UPDATED,
     DemoDataError,

@@ -1,7 +1,7 @@
 """Demo quarterly returns, played step by step through the performance services.
 
 Each file in fixtures/demo/returns/ holds one partnership's returns against its adopted
-plan (loaded first by csp_portal.demo.plans). A return is a list of steps, each on its
+plan (loaded first by demo.plans). A return is a list of steps, each on its
 day of the demo clock, as the partnership's people would have taken them:
 
 - ``start``: the officer opens the return (a section per priority, targets pre-filled);
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from csp_portal.demo.base import (
+from demo.base import (
     CREATED,
     SKIPPED,
     UNCHANGED,
@@ -37,8 +37,8 @@ from csp_portal.demo.base import (
     demo_dir,
     read_demo_file,
 )
-from csp_portal.demo.clock import Timeline, demo_clock
-from csp_portal.demo.scenes import (
+from demo.clock import Timeline, demo_clock
+from demo.scenes import (
     as_decimal,
     check_keys,
     explained,

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import User
-from csp_portal.demo.base import DemoDataError
+from demo.base import DemoDataError
 from partnerships.models import Partnership
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from csp_portal.demo import LOADERS
+from demo.loaders import LOADERS
 
 
 class Command(BaseCommand):

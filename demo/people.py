@@ -14,7 +14,7 @@ from django.contrib.auth.hashers import make_password
 from accounts.models import RoleGrant, User
 from accounts.roles import Role
 from accounts.services import role_grant_create
-from csp_portal.demo.base import (
+from demo.base import (
     CREATED,
     UNCHANGED,
     DemoDataError,

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.urls import reverse
 
 from accounts.models import User
-from csp_portal.demo.people import DEMO_PASSWORD, demo_people
+from demo.people import DEMO_PASSWORD, demo_people
 from partnerships.models import ForceArea, Partnership
 from performance.models import PerformanceReturn
 from priorities.models import Plan, financial_year_label

@@ -11,10 +11,9 @@ from collections import Counter
 
 from django.core.management import call_command
 
-from csp_portal.demo.base import LoadResult
+from csp_portal.reference import REFERENCE_FIXTURES
+from demo.base import LoadResult
 from partnerships.models import ForceArea, StatutoryDuty
-
-REFERENCE_FIXTURES = ("force_areas", "statutory_duties")
 
 
 def load_reference() -> LoadResult:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from csp_portal.demo.base import DemoDataError, LoadResult, read_demo_file, upsert
+from demo.base import DemoDataError, LoadResult, read_demo_file, upsert
 from partnerships.models import Board, ForceArea, Membership, Organisation, Partnership
 
 

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from csp_portal.demo.base import (
+from demo.base import (
     CREATED,
     UNCHANGED,
     DemoDataError,
@@ -31,8 +31,8 @@ from csp_portal.demo.base import (
     demo_dir,
     read_demo_file,
 )
-from csp_portal.demo.clock import Timeline, demo_clock
-from csp_portal.demo.scenes import (
+from demo.clock import Timeline, demo_clock
+from demo.scenes import (
     as_date,
     as_decimal,
     check_keys,
@@ -86,7 +86,7 @@ ACTION_KEYS = (
     "deadline_date",
     "progress",
 )
-PROGRESS_KEYS = ("status", "rag", "progress_note", "completed_on")
+PROGRESS_KEYS = Action.PROGRESS_FIELDS
 
 _MONTH_YEAR = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\b", re.IGNORECASE

@@ -3,7 +3,6 @@ the yearly refresh and the plan on a page (with its CSV)."""
 
 from __future__ import annotations
 
-import csv
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,7 @@ from django.urls import reverse
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for
-from csp_portal.lib.downloads import spreadsheet_safe
+from csp_portal.lib.spreadsheets import csv_response
 from csp_portal.lib.views import form_action
 from priorities import forms, selectors, services
 from priorities.models import Plan
@@ -227,20 +226,15 @@ def plan_on_a_page_csv(request: HttpRequest, partnership: str, code: UUID) -> Ht
     overdue_only = request.GET.get("overdue") == "1"
     groups = selectors.plan_on_a_page(plan=plan, overdue_only=overdue_only)
     suffix = "-overdue" if overdue_only else ""
-    filename = f"{plan.partnership.slug}-plan-on-a-page-v{plan.version}{suffix}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        ["Priority code", "Priority", "Action", "Lead", "Deadline", "Status", "RAG", "Overdue"]
-    )
-    for group in groups:
-        for action in group.actions:
-            writer.writerow(
+    return csv_response(
+        f"{plan.partnership.slug}-plan-on-a-page-v{plan.version}{suffix}.csv",
+        ["Priority code", "Priority", "Action", "Lead", "Deadline", "Status", "RAG", "Overdue"],
+        (
+            row
+            for group in groups
+            for row in (
                 [
-                    spreadsheet_safe(v)
-                    for v in (
+                    [
                         group.priority.code,
                         group.priority.title,
                         action.description,
@@ -249,20 +243,10 @@ def plan_on_a_page_csv(request: HttpRequest, partnership: str, code: UUID) -> Ht
                         action.get_status_display(),
                         action.get_rag_display() if action.rag else "Not rated",
                         "Overdue" if action.overdue else "",
-                    )
+                    ]
+                    for action in group.actions
                 ]
+                or [[group.priority.code, group.priority.title, "", "", "", "", "", ""]]
             )
-        if not group.actions:
-            writer.writerow(
-                [
-                    spreadsheet_safe(group.priority.code),
-                    spreadsheet_safe(group.priority.title),
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                ]
-            )
-    return response
+        ),
+    )

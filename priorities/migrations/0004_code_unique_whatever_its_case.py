@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnerships', '0002_alter_forcearea_options_alter_partnership_options'),
-        ('priorities', '0002_priority_measure_uid'),
+        ('priorities', '0003_planevent'),
     ]
 
     operations = [

@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from csp_portal.lib.bounds import COMMENT_MAX_LENGTH, length_checks
 from csp_portal.lib.models import CodedModel, WorkflowEvent
 from documents.storage import documents_storage
 from partnerships.models import Partnership
@@ -110,6 +111,7 @@ class DocumentEvent(WorkflowEvent):
 
     class Meta:
         ordering = ["document", "created_at", "id"]
+        constraints = length_checks("documents_event", comment=COMMENT_MAX_LENGTH)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.document})"

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from csp_portal.lib.outbox import enqueue
 from csp_portal.lib.workflow import Step, Transition, Workflow
 from documents.kinds import RenderError, get_kind
 from documents.models import DocumentEvent, GeneratedDocument, document_path
@@ -122,9 +123,8 @@ def document_request(
     DOCUMENT_WORKFLOW.record(document, DocumentEvent.Kind.REQUESTED, by=by, to_state=Status.QUEUED)
     from documents.tasks import document_render_task
 
-    # TODO(outbox): switch to csp_portal.lib.outbox.enqueue once it lands, so a request
-    # committed while the broker is down is still rendered.
-    transaction.on_commit(lambda: document_render_task.delay(document.pk))
+    # Through the outbox: a request committed while the broker is down is still rendered.
+    enqueue(document_render_task, document.pk)
     return document
 
 

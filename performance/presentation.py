@@ -1,5 +1,5 @@
 """How a return's status and a RAG colour are written for people: words first, colour as a
-second cue (DESIGN.md §5). One table for the list, the return page, the dashboard, the
+second cue (docs/conventions.md). One table for the list, the return page, the dashboard, the
 overview and the downloads, so a return is "Queried" or "Awaiting sign-off" everywhere."""
 
 from __future__ import annotations

@@ -132,6 +132,7 @@ class PlanEvent(WorkflowEvent):
 
     class Meta:
         ordering = ["plan", "created_at", "id"]
+        constraints = length_checks("priorities_planevent", comment=COMMENT_MAX_LENGTH)
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.by}"

@@ -547,9 +547,9 @@ def test_the_proxy_caps_bodies_at_the_portals_own_request_body_limit():
     )
     assert loaded["REQUEST_BODY_MAX_BYTES"] == 3000000
     # The largest upload still fits, with room for the form around it.
-    from performance import exchange
+    from performance import uploads
 
-    assert exchange.UPLOAD_MAX_BYTES <= test_settings.UPLOAD_MAX_BYTES < default
+    assert uploads.UPLOAD_MAX_BYTES <= test_settings.UPLOAD_MAX_BYTES < default
 
 
 def test_the_proxy_writes_the_client_address_and_web_trusts_exactly_one_proxy():

@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_grant_create, role_grant_revoke
 from csp_portal.lib.history import HistoryExtras, partnership_history
+from csp_portal.lib.outbox import OutboxMessage
 from documents.models import DocumentEvent, GeneratedDocument
 from partnerships.models import (
     Board,
@@ -51,6 +52,8 @@ WITHOUT_HISTORY = {
     # Generated files: written only by documents.services, each change a DocumentEvent.
     GeneratedDocument,
     DocumentEvent,
+    # The task outbox: rows written and consumed by csp_portal.lib.outbox, deleted when old.
+    OutboxMessage,
 }
 
 

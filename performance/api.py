@@ -37,14 +37,18 @@ from rest_framework.response import Response
 
 from accounts.roles import Capability
 from csp_portal.lib.access import access_for
+from csp_portal.lib.api import (
+    SLUG_REGEX,
+    UUID_PATTERN,
+    UUID_REGEX,
+    CapabilityViewSetMixin,
+    slug_parameter,
+)
 from performance.dashboard_selectors import parse_period
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection
 from performance.permissions import can_edit_return, can_view_return
 from performance.services import ConcurrentEditError, return_section_save
 from priorities.models import Measure
-
-UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
 
 # Serializers ------------------------------------------------------------------------
 
@@ -294,8 +298,10 @@ def _sections_prefetch() -> Prefetch:
 
 
 _LIST_PARAMETERS = [
-    OpenApiParameter("partnership", str, description="A partnership's slug."),
-    OpenApiParameter("period", str, description="A quarter, for example 2013-q2."),
+    OpenApiParameter("partnership", str, description="A partnership's slug.", pattern=SLUG_REGEX),
+    OpenApiParameter(
+        "period", str, description="A quarter, for example 2013-q2.", pattern=r"^\d{4}-q[1-4]$"
+    ),
     OpenApiParameter(
         "status", str, enum=[s.value for s in PerformanceReturn.Status], description="Status."
     ),
@@ -305,11 +311,19 @@ _MEASURE_PARAMETER = OpenApiParameter(
     OpenApiTypes.UUID,
     OpenApiParameter.PATH,
     description="The measure's id (the ``measure`` of a measure value).",
+    pattern=UUID_REGEX,
 )
-_ERRORS = {
-    400: OpenApiResponse(description="Field errors, keyed by field name."),
-    403: OpenApiResponse(description="The return is not a draft, or you cannot change it."),
-    404: OpenApiResponse(description="No such return or measure, or not one you can see."),
+_CODE = "$request.path.code"
+_FIRST_RETURN = "$response.body#/results/0/code"
+_VALUE_LINKS = {
+    "GetMeasureValue": {
+        "operationId": "returns_measure_values_retrieve",
+        "parameters": {"code": _CODE, "measure": "$request.path.measure"},
+    },
+    "ChangeMeasureValue": {
+        "operationId": "returns_measure_values_partial_update",
+        "parameters": {"code": _CODE, "measure": "$request.path.measure"},
+    },
 }
 
 
@@ -320,10 +334,39 @@ _ERRORS = {
     ),
     retrieve=extend_schema(summary="A quarterly return with its sections and measure values"),
 )
-class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
+class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     lookup_value_regex = UUID_PATTERN
     serializer_class = ReturnSerializer
+    # performance.permissions decides, through CapabilityPermission.
+    read_rules = (can_view_return,)
+    write_rules = (can_view_return, can_edit_return)
+    schema_links = {
+        "list": {
+            "GetReturn": {"operationId": "returns_retrieve", "parameters": {"code": _FIRST_RETURN}},
+            "ListMeasureValues": {
+                "operationId": "returns_measure_values_list",
+                "parameters": {"code": _FIRST_RETURN},
+            },
+        },
+        "retrieve": {
+            "ListMeasureValues": {
+                "operationId": "returns_measure_values_list",
+                "parameters": {"code": _CODE},
+            }
+        },
+        "measure_values": {
+            "GetMeasureValue": {
+                "operationId": "returns_measure_values_retrieve",
+                "parameters": {"code": _CODE, "measure": "$response.body#/0/measure"},
+            },
+            "ChangeMeasureValue": {
+                "operationId": "returns_measure_values_partial_update",
+                "parameters": {"code": _CODE, "measure": "$response.body#/0/measure"},
+            },
+        },
+        "measure_value": _VALUE_LINKS,
+    }
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -335,8 +378,9 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
             "partnership__name", "-period__financial_year", "-period__quarter"
         )
         params = self.request.query_params
-        if params.get("partnership"):
-            returns = returns.filter(partnership__slug=params["partnership"])
+        partnership = slug_parameter(self.request, "partnership")
+        if partnership:
+            returns = returns.filter(partnership__slug=partnership)
         if "period" in params:
             period = parse_period(params["period"])
             if period is None:
@@ -352,34 +396,28 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
             returns = returns.filter(status=params["status"])
         return returns
 
-    def _return(self, code: str, *, prefetch: bool = False) -> PerformanceReturn:
-        """The return, or 404 if unknown or the person has no role in its partnership,
-        or 403 if they have but may not see it."""
-        try:
-            code_uuid = uuid.UUID(str(code))
-        except ValueError as exc:
-            raise exceptions.NotFound() from exc
+    def lookup_queryset(self) -> QuerySet[PerformanceReturn]:
+        """Every return: CapabilityPermission answers 404 or 403 for one the person may not
+        see."""
         returns = PerformanceReturn.objects.select_related("partnership", "period")
-        if prefetch:
+        if self.action == "retrieve":
             returns = returns.prefetch_related(_sections_prefetch())
-        ret = returns.filter(code=code_uuid).first()
-        if ret is None or not access_for(self.request.user).has_standing(ret.partnership):
-            raise exceptions.NotFound()
-        decision = can_view_return(self.request.user, ret)
-        if not decision:
-            raise exceptions.PermissionDenied(decision.reason)
-        return ret
-
-    def get_object(self) -> PerformanceReturn:
-        return self._return(self.kwargs["code"], prefetch=True)
+        return returns
 
     @extend_schema(
-        summary="The measure values of a return",
-        responses={200: MeasureValueResultSerializer(many=True), **_ERRORS},
+        summary="The measure values of a return (all of them: a list, not paginated)",
+        responses={200: MeasureValueResultSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], url_path="measure-values", url_name="measure-values")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="measure-values",
+        url_name="measure-values",
+        # A return holds one value per measure of its plan: bounded, so one list.
+        pagination_class=None,
+    )
     def measure_values(self, request: Request, code: str | None = None) -> Response:
-        ret = self._return(code)
+        ret = self.get_object()
         values = (
             MeasureValue.objects.filter(section__performance_return=ret)
             .select_related("measure", "section__priority")
@@ -391,16 +429,19 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["GET"],
         summary="One measure value of a return",
         parameters=[_MEASURE_PARAMETER],
-        responses={200: MeasureValueResultSerializer, **_ERRORS},
+        responses={200: MeasureValueResultSerializer},
     )
     @extend_schema(
         methods=["PATCH"],
         summary="Change a measure value of a draft return (officers and managers)",
+        description=(
+            "JSON only. A partial update: fields you do not send keep their value. "
+            "Send the section's ``revision`` to be told (409) if someone saved it since."
+        ),
         parameters=[_MEASURE_PARAMETER],
         request=MeasureValueUpdateSerializer,
         responses={
             200: MeasureValueResultSerializer,
-            **_ERRORS,
             409: OpenApiResponse(
                 response=ConflictSerializer,
                 description="Someone saved the section after the revision you sent.",
@@ -416,7 +457,8 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
     def measure_value(
         self, request: Request, code: str | None = None, measure: str | None = None
     ) -> Response:
-        ret = self._return(code)
+        # GET: read_rules; PATCH: write_rules (CapabilityPermission).
+        ret = self.get_object()
         mv = (
             MeasureValue.objects.select_related("measure", "section__priority")
             .filter(section__performance_return=ret, measure__lineage=uuid.UUID(measure))
@@ -427,11 +469,8 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             return Response(MeasureValueResultSerializer(mv).data)
 
-        decision = can_edit_return(request.user, ret)
-        if not decision:
-            raise exceptions.PermissionDenied(decision.reason)
         serializer = MeasureValueUpdateSerializer(
-            data=request.data, context={"measure": mv.measure}
+            data=request.data, partial=True, context={"measure": mv.measure}
         )
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)

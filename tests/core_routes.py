@@ -11,7 +11,7 @@ ROUTES = [
     Route("accessibility", lambda w: reverse("accessibility"), everyone(anonymous=200)),
     Route("trivial", lambda w: reverse("trivial"), everyone()),
     Route("api_schema", lambda w: reverse("api_schema"), everyone(anonymous=200)),
-    Route("api:api-root", lambda w: reverse("api:api-root"), everyone(anonymous=403)),
+    Route("api:api-root", lambda w: reverse("api:api-root"), everyone(anonymous=401)),
     Route(
         "admin:index",
         lambda w: reverse("admin:index"),

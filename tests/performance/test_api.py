@@ -78,8 +78,10 @@ def test_the_list_holds_the_returns_each_person_may_see(
     assert codes(client_for(persona).get(LIST)) == {str(returns[k].code) for k in expected}
 
 
-def test_anonymous_callers_are_refused(world, client_for, returns):
-    assert client_for("anonymous").get(LIST).status_code == 403
+def test_anonymous_callers_are_asked_to_authenticate(world, client_for, returns):
+    response = client_for("anonymous").get(LIST)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_a_token_works_like_a_session(world, client, returns):
@@ -147,7 +149,7 @@ def test_the_detail_has_sections_measure_values_and_rag(world, client_for):
         ("pcc_reviewer", 403),
         ("other_partnership", 404),
         ("other_area_pcc", 404),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_who_can_read_a_draft(world, client_for, returns, persona, status):
@@ -225,7 +227,7 @@ def test_no_data_with_a_reason(world, client_for, draft):
         ("panel_member", 403),
         ("other_partnership", 404),
         ("other_area_pcc", 404),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_people_who_cannot_change_values(world, client_for, draft, persona, status):
@@ -369,7 +371,7 @@ def test_the_schema_documents_the_return_endpoints_without_warnings(world, clien
     patch_op = paths["/api/v1/returns/{code}/measure-values/{measure}/"]["patch"]
     body = patch_op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body.endswith("MeasureValueUpdate")
-    assert set(patch_op["responses"]) == {"200", "400", "403", "404", "409"}
+    assert set(patch_op["responses"]) == {"200", "400", "401", "403", "404", "409", "413", "415"}
     update = schema["components"]["schemas"]["PatchedMeasureValueUpdate"]
     assert set(update["properties"]) == {
         "value",

@@ -15,7 +15,7 @@ Same rules as the pages (performance.permissions):
 
 from __future__ import annotations
 
-import uuid
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -25,9 +25,11 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_serializer,
     extend_schema_view,
 )
 from rest_framework import exceptions, serializers, status, viewsets
@@ -39,11 +41,17 @@ from accounts.roles import Capability
 from csp_portal.lib.access import access_for
 from csp_portal.lib.api import (
     SLUG_REGEX,
-    UUID_PATTERN,
     UUID_REGEX,
     CapabilityViewSetMixin,
+    ClosedSerializerMixin,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDecimalField,
+    StrictIntegerField,
+    parse_uuid_or_404,
     slug_parameter,
 )
+from performance import api_examples as examples
 from performance.dashboard_selectors import parse_period
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection
 from performance.permissions import can_edit_return, can_view_return
@@ -117,6 +125,15 @@ class MeasureValueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A measure value",
+            value=examples.A_MEASURE_VALUE,
+            response_only=True,
+        )
+    ]
+)
 class MeasureValueResultSerializer(MeasureValueSerializer):
     """A measure value with its section's revision and suggested RAG (after a write)."""
 
@@ -170,6 +187,15 @@ class ReturnSectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A draft return",
+            value=examples.A_DRAFT_RETURN,
+            response_only=True,
+        )
+    ]
+)
 class ReturnSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:return-detail", lookup_field="code", read_only=True
@@ -206,6 +232,15 @@ class ReturnSerializer(serializers.ModelSerializer):
         return obj.open_query_id is not None
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A draft return",
+            value=examples.A_DRAFT_RETURN_3,
+            response_only=True,
+        )
+    ]
+)
 class ReturnDetailSerializer(ReturnSerializer):
     sections = ReturnSectionSerializer(many=True, read_only=True)
 
@@ -214,57 +249,60 @@ class ReturnDetailSerializer(ReturnSerializer):
         read_only_fields = fields
 
 
-class MeasureValueUpdateSerializer(serializers.Serializer):
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("A value", value=examples.A_VALUE, request_only=True),
+        OpenApiExample(
+            "No data",
+            value=examples.NO_DATA,
+            request_only=True,
+        ),
+    ]
+)
+class MeasureValueUpdateSerializer(ClosedSerializerMixin, serializers.Serializer):
     """The fields an officer may change; send only those you change."""
 
-    value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, required=False
-    )
-    ytd_value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, required=False
-    )
-    national_comparator = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, required=False
-    )
-    note = serializers.CharField(max_length=500, allow_blank=True, required=False)
-    no_data = serializers.BooleanField(required=False)
-    no_data_reason = serializers.CharField(max_length=500, allow_blank=True, required=False)
-    revision = serializers.IntegerField(
+    value = StrictDecimalField(allow_null=True, required=False)
+    ytd_value = StrictDecimalField(allow_null=True, required=False)
+    national_comparator = StrictDecimalField(allow_null=True, required=False)
+    note = StrictCharField(max_length=500, allow_blank=True, required=False)
+    no_data = StrictBooleanField(required=False)
+    no_data_reason = StrictCharField(max_length=500, allow_blank=True, required=False)
+    revision = StrictIntegerField(
         min_value=1,
+        max_value=2**31 - 1,
         required=False,
         help_text="The section revision your change is based on; omit to use the current one.",
     )
 
-    def to_internal_value(self, data: Any) -> dict:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["This field is not known, or cannot be changed."] for name in unknown}
-                )
-        return super().to_internal_value(data)
 
-    def validate(self, attrs: dict) -> dict:
-        changes = {k: v for k, v in attrs.items() if k != "revision"}
-        if not changes:
-            raise serializers.ValidationError(
-                "Send at least one of value, ytd_value, national_comparator, note, no_data, no_data_reason."
-            )
-        measure = self.context.get("measure")
-        if measure is not None and measure.unit == Measure.Unit.PERCENTAGE:
-            errors = {
-                name: ["A percentage must be between 0 and 100."]
-                for name in ("value", "ytd_value", "national_comparator")
-                if attrs.get(name) is not None and not 0 <= attrs[name] <= 100
-            }
-            if errors:
-                raise serializers.ValidationError(errors)
-        return attrs
+# 409: a stale revision, or a change that breaks a rule given what is stored (the
+# measure's unit, the value's "no data", the section's assessment). Field errors as for
+# a 400, plus the section's current revision.
+CONFLICT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "revision": {"type": "integer", "description": "The section's current revision."},
+    },
+    "required": ["revision"],
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
 
 
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    revision = serializers.IntegerField(help_text="The section's current revision.")
+def _percentage_errors(measure: Measure, changes: dict[str, Any]) -> dict[str, list[str]]:
+    if measure.unit != Measure.Unit.PERCENTAGE:
+        return {}
+    return {
+        name: ["A percentage must be between 0 and 100."]
+        for name in ("value", "ytd_value", "national_comparator")
+        if changes.get(name) is not None and not 0 <= changes[name] <= 100
+    }
+
+
+def _conflict(section: ReturnSection, errors: dict[str, Any]) -> Response:
+    current = ReturnSection.objects.values_list("revision", flat=True).get(pk=section.pk)
+    return Response({**errors, "revision": current}, status=status.HTTP_409_CONFLICT)
 
 
 # Reads ------------------------------------------------------------------------------
@@ -297,10 +335,12 @@ def _sections_prefetch() -> Prefetch:
     )
 
 
+# The quarters parse_period accepts, written exactly.
+PERIOD_REGEX = r"^(20[0-9]{2}|2100)-q[1-4]$"
 _LIST_PARAMETERS = [
     OpenApiParameter("partnership", str, description="A partnership's slug.", pattern=SLUG_REGEX),
     OpenApiParameter(
-        "period", str, description="A quarter, for example 2013-q2.", pattern=r"^\d{4}-q[1-4]$"
+        "period", str, description="A quarter, for example 2013-q2.", pattern=PERIOD_REGEX
     ),
     OpenApiParameter(
         "status", str, enum=[s.value for s in PerformanceReturn.Status], description="Status."
@@ -336,7 +376,6 @@ _VALUE_LINKS = {
 )
 class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
-    lookup_value_regex = UUID_PATTERN
     serializer_class = ReturnSerializer
     # performance.permissions decides, through CapabilityPermission.
     read_rules = (can_view_return,)
@@ -382,13 +421,17 @@ class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
         if partnership:
             returns = returns.filter(partnership__slug=partnership)
         if "period" in params:
-            period = parse_period(params["period"])
+            period = (
+                parse_period(params["period"])
+                if re.search(PERIOD_REGEX, params["period"])  # as JSON Schema's pattern
+                else None
+            )
             if period is None:
                 raise exceptions.ValidationError(
                     {"period": ["Give the quarter as year and quarter, for example 2013-q2."]}
                 )
             returns = returns.filter(period__financial_year=period[0], period__quarter=period[1])
-        if params.get("status"):
+        if "status" in params:
             if params["status"] not in PerformanceReturn.Status.values:
                 raise exceptions.ValidationError(
                     {"status": [f"Choose one of {', '.join(PerformanceReturn.Status.values)}."]}
@@ -443,15 +486,18 @@ class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
         responses={
             200: MeasureValueResultSerializer,
             409: OpenApiResponse(
-                response=ConflictSerializer,
-                description="Someone saved the section after the revision you sent.",
+                response=CONFLICT_SCHEMA,
+                description=(
+                    "Someone saved the section after the revision you sent, or the change "
+                    "breaks a rule given what is stored (field errors, as for a 400)."
+                ),
             ),
         },
     )
     @action(
         detail=True,
         methods=["get", "patch"],
-        url_path=rf"measure-values/(?P<measure>{UUID_PATTERN})",
+        url_path=r"measure-values/(?P<measure>[^/]+)",
         url_name="measure-value",
     )
     def measure_value(
@@ -461,7 +507,7 @@ class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
         ret = self.get_object()
         mv = (
             MeasureValue.objects.select_related("measure", "section__priority")
-            .filter(section__performance_return=ret, measure__lineage=uuid.UUID(measure))
+            .filter(section__performance_return=ret, measure__lineage=parse_uuid_or_404(measure))
             .first()
         )
         if mv is None:
@@ -469,13 +515,16 @@ class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             return Response(MeasureValueResultSerializer(mv).data)
 
-        serializer = MeasureValueUpdateSerializer(
-            data=request.data, partial=True, context={"measure": mv.measure}
-        )
+        serializer = MeasureValueUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         section = mv.section
         revision = changes.pop("revision", section.revision)
+        if not changes:  # a partial update that names nothing changes nothing
+            return Response(MeasureValueResultSerializer(mv).data)
+        errors = _percentage_errors(mv.measure, changes)
+        if errors:
+            return _conflict(section, errors)
         try:
             return_section_save(
                 section=section,
@@ -485,15 +534,11 @@ class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
                 by=request.user,
             )
         except ConcurrentEditError as exc:
-            current = ReturnSection.objects.values_list("revision", flat=True).get(pk=section.pk)
-            return Response(
-                {"detail": " ".join(exc.messages), "revision": current},
-                status=status.HTTP_409_CONFLICT,
-            )
+            return _conflict(section, {"detail": " ".join(exc.messages)})
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc) or None) from exc
         except DjangoValidationError as exc:
-            return Response(_field_errors(exc, mv.pk), status=status.HTTP_400_BAD_REQUEST)
+            return _conflict(section, _field_errors(exc, mv.pk))
         mv = MeasureValue.objects.select_related("measure", "section__priority").get(pk=mv.pk)
         return Response(MeasureValueResultSerializer(mv).data)
 

@@ -12,10 +12,17 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers, viewsets
 
 from csp_portal.lib.api import SLUG_REGEX, UUID_REGEX, CapabilityViewSetMixin, slug_parameter
+from priorities import api_examples as examples
 from priorities import selectors
 from priorities.models import Action, Measure, MeasureTarget, Plan, Priority
 from priorities.permissions import can_view_plan
@@ -23,6 +30,15 @@ from priorities.permissions import can_view_plan
 # Serializers: thin, read-only -------------------------------------------------------
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An adopted plan",
+            value=examples.AN_ADOPTED_PLAN,
+            response_only=True,
+        )
+    ]
+)
 class PlanSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
@@ -57,6 +73,15 @@ class ObjectiveSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A priority",
+            value=examples.A_PRIORITY,
+            response_only=True,
+        )
+    ]
+)
 class PrioritySerializer(serializers.ModelSerializer):
     plan = serializers.UUIDField(source="plan.code", read_only=True)
     partnership = serializers.CharField(source="plan.partnership.slug", read_only=True)
@@ -82,6 +107,15 @@ class PrioritySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An action",
+            value=examples.AN_ACTION,
+            response_only=True,
+        )
+    ]
+)
 class ActionSerializer(serializers.ModelSerializer):
     priority = serializers.UUIDField(source="priority.uid", read_only=True)
     priority_code = serializers.CharField(source="priority.code", read_only=True)
@@ -130,6 +164,15 @@ class TargetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A measure",
+            value=examples.A_MEASURE,
+            response_only=True,
+        )
+    ]
+)
 class MeasureSerializer(serializers.ModelSerializer):
     priority = serializers.UUIDField(source="priority.uid", read_only=True)
     priority_code = serializers.CharField(source="priority.code", read_only=True)
@@ -169,7 +212,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 def _uuid(value: str, what: str) -> uuid.UUID:
     try:
-        return uuid.UUID(str(value))
+        return uuid.UUID(str(value).strip())
     except ValueError as exc:
         raise exceptions.ValidationError({what: [f"Enter a valid {what} code."]}) from exc
 
@@ -221,7 +264,7 @@ class _PlanContentViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet)
         partnership = slug_parameter(self.request, "partnership")
         if partnership:
             queryset = queryset.filter(**{self._plan_field("partnership__slug"): partnership})
-        if params.get("plan"):
+        if "plan" in params:
             queryset = queryset.filter(**{self._plan_field("code"): _uuid(params["plan"], "plan")})
         return queryset
 

@@ -35,7 +35,7 @@ from django.core.exceptions import (
 )
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, parsers, permissions, renderers, status
+from rest_framework import exceptions, parsers, permissions, renderers, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
@@ -177,6 +177,70 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+# Strict write fields: JSON has types, so a number is not a string or a boolean. DRF's
+# fields coerce ("5" to 5, 1 to True, 5 to "5"), which makes the server accept what its
+# schema says is invalid; these accept exactly what the schema documents.
+
+DECIMAL_REGEX = r"^-?[0-9]{1,12}(\.[0-9]{1,2})?$"
+NO_NUL_REGEX = "^[^\u0000]*$"
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string (no NUL: PostgreSQL cannot store it)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false, nothing that merely reads as one."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictDecimalField(serializers.DecimalField):
+    """A decimal as a JSON string matching DECIMAL_REGEX (12 whole digits, 2 places).
+
+    Matched with ``re.search``, as JSON Schema's ``pattern`` is."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_digits=14, decimal_places=2, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str) or not re.search(DECIMAL_REGEX, data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ClosedSerializerMixin:
+    """A write serializer that refuses fields it does not know (rather than ignoring a
+    typo); the schema says so with ``additionalProperties: false``."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        fields: Any = getattr(self, "fields", {})
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(fields))
+            if unknown:
+                raise exceptions.ValidationError(
+                    {name: ["This field is not known, or cannot be changed."] for name in unknown}
+                )
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
 # Permissions ----------------------------------------------------------------------------
 
 Rule = Callable[[Any, Any], Decision]
@@ -216,11 +280,12 @@ def parse_uuid_or_404(value: Any) -> uuid.UUID:
 
 
 def slug_parameter(request: Any, name: str) -> str | None:
-    """A slug from the query string, or None if not given; 400 if it cannot be a slug."""
+    """A slug from the query string, or None if not given; 400 if it cannot be a slug
+    (an empty one included: the schema's pattern says what is accepted)."""
     value = request.query_params.get(name)
-    if not value:
+    if value is None:
         return None
-    if not re.fullmatch(SLUG_REGEX, value):
+    if not re.search(SLUG_REGEX, value):  # as JSON Schema's pattern matches
         raise exceptions.ValidationError(
             {name: ["Give a slug: letters, digits, hyphens and underscores."]}
         )
@@ -233,6 +298,9 @@ class CapabilityViewSetMixin:
     ``check_object_permissions``."""
 
     permission_classes = [CapabilityPermission]
+    # Any path segment reaches the view, so a malformed id is DRF's JSON 404, not the
+    # site's HTML one; the schema gives the id's pattern.
+    lookup_value_regex = "[^/]+"
     read_rules: tuple[Rule, ...] = ()
     write_rules: tuple[Rule, ...] = ()
 

@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import permissions
 
-from csp_portal.lib.api import MAX_PAGE_SIZE, UUID_REGEX
+from csp_portal.lib.api import (
+    DECIMAL_REGEX,
+    MAX_PAGE_SIZE,
+    NO_NUL_REGEX,
+    UUID_REGEX,
+    CapabilityViewSetMixin,
+    ClosedSerializerMixin,
+    StrictCharField,
+    StrictDecimalField,
+)
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -88,10 +98,39 @@ class AutoSchema(SpectacularAutoSchema):
             responses[ok]["links"] = links
         return responses
 
+    def _map_serializer(self, serializer: Any, direction: Any, bypass_extensions: bool = False):
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, ClosedSerializerMixin):
+            schema["additionalProperties"] = False
+        return schema
+
     def _resolve_path_parameters(self, variables: Any) -> list[dict[str, Any]]:
         parameters = super()._resolve_path_parameters(variables)
+        # The URLs let any segment through (so a malformed id is a JSON 404 from the
+        # view); every id in them is a UUID, and that is what the schema promises.
+        every_id_a_uuid = isinstance(self.view, CapabilityViewSetMixin)
         for parameter in parameters:
             schema = parameter["schema"]
-            if schema.get("format") == "uuid" and "pattern" not in schema:
-                schema["pattern"] = UUID_REGEX
+            if every_id_a_uuid or schema.get("format") == "uuid":
+                parameter["schema"] = {"type": "string", "format": "uuid", "pattern": UUID_REGEX}
         return parameters
+
+
+class StrictCharFieldExtension(OpenApiSerializerFieldExtension):
+    """A strict string says it holds no NUL."""
+
+    target_class = StrictCharField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "pattern": NO_NUL_REGEX}
+
+
+class StrictDecimalFieldExtension(OpenApiSerializerFieldExtension):
+    """A strict decimal's pattern is the one the server checks."""
+
+    target_class = StrictDecimalField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        return {**schema, "pattern": DECIMAL_REGEX}

@@ -284,11 +284,9 @@ def test_a_stale_revision_is_a_conflict(world, client_for, draft):
         ({"no_data": "perhaps"}, "no_data"),
         ({"note": "x" * 501}, "note"),
         ({"revision": "first"}, "revision"),
+        ({"value": 5}, "value"),
+        ({"no_data": "true"}, "no_data"),
         ({"target": "5"}, "target"),
-        ({"value": "5", "no_data": True, "no_data_reason": "x"}, "value"),
-        ({"no_data": True}, "no_data_reason"),
-        ({}, "non_field_errors"),
-        ({"revision": 1}, "non_field_errors"),
     ],
 )
 def test_bad_input_gets_field_errors(world, client_for, draft, body, field):
@@ -300,6 +298,25 @@ def test_bad_input_gets_field_errors(world, client_for, draft, body, field):
     assert not MeasureValue.objects.filter(
         section__performance_return=draft, value__isnull=False
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"value": "5", "no_data": True, "no_data_reason": "x"}, "value"),
+        ({"no_data": True}, "no_data_reason"),
+    ],
+)
+def test_a_change_that_breaks_a_rule_of_the_stored_value_is_a_conflict(
+    world, client_for, draft, body, field
+):
+    """Well-formed JSON whose result breaks a rule given what is stored: 409, with the
+    field errors and the section's revision (the schema documents this)."""
+    response = patch(client_for("officer"), value_url(draft), body)
+    assert response.status_code == 409, response.content
+    errors = response.json()
+    assert isinstance(errors[field], list)
+    assert errors["revision"] == 1
 
 
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"value"', "null"])
@@ -314,8 +331,8 @@ def test_a_percentage_out_of_range(world, client_for):
     Measure.objects.update(unit=Measure.Unit.PERCENTAGE)
     ret = make_return(world.home, state="started")
     response = patch(client_for("officer"), value_url(ret), {"value": "101"})
-    assert response.status_code == 400
-    assert response.json() == {"value": ["A percentage must be between 0 and 100."]}
+    assert response.status_code == 409
+    assert response.json() == {"value": ["A percentage must be between 0 and 100."], "revision": 1}
 
 
 def test_an_assessment_the_value_contradicts_needs_a_justification(world, client_for):
@@ -323,7 +340,7 @@ def test_an_assessment_the_value_contradicts_needs_a_justification(world, client
     ret = make_return(world.home, state="draft", assessed="green")
     ReturnSection.objects.update(rag_justification="")
     response = patch(client_for("officer"), value_url(ret), {"value": "150"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "rag_justification" in response.json()
 
 

@@ -35,7 +35,15 @@ from django.core.exceptions import (
 )
 from django.db.models import QuerySet
 from django.http import Http404
-from rest_framework import exceptions, parsers, permissions, renderers, serializers, status
+from rest_framework import (
+    authentication,
+    exceptions,
+    parsers,
+    permissions,
+    renderers,
+    serializers,
+    status,
+)
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
@@ -239,6 +247,21 @@ class ClosedSerializerMixin:
                     {name: ["This field is not known, or cannot be changed."] for name in unknown}
                 )
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+# Authentication -------------------------------------------------------------------------
+
+_TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """DRF's, but a key that cannot be a token (DRF keys are 40 hex digits) is refused
+    before the database sees it (a NUL in it used to reach PostgreSQL and fail)."""
+
+    def authenticate_credentials(self, key: str) -> Any:
+        if not _TOKEN_KEY.fullmatch(key):
+            raise exceptions.AuthenticationFailed("Invalid token.")
+        return super().authenticate_credentials(key)
 
 
 # Permissions ----------------------------------------------------------------------------

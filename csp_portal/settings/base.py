@@ -267,7 +267,7 @@ REST_FRAMEWORK = {
     # Token first: its authenticate_header makes DRF answer an anonymous caller 401 with
     # WWW-Authenticate (session first would make it 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "csp_portal.lib.api.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Each viewset uses csp_portal.lib.api.CapabilityPermission (it cannot be named

@@ -277,3 +277,18 @@ def test_a_rule_named_by_the_viewset_is_what_denies(world, client_for, monkeypat
     monkeypatch.setattr(PlanViewSet, "read_rules", (lambda user, plan: Decision.deny("No."),))
     body = assert_json_error(client_for("officer").get(url), 403)
     assert body == {"detail": "No."}
+
+
+# NUL in what the API itself reads (h1's middleware refuses it earlier, for every URL) ------
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_nul_in_the_partnership_filter_is_a_400(world, client_for, url):
+    body = assert_json_error(client_for("officer").get(url, {"partnership": "a\x00b"}), 400)
+    assert list(body) == ["partnership"]
+
+
+@pytest.mark.parametrize("key", ["a\x00b", "x" * 40, "0" * 39])
+def test_a_key_that_cannot_be_a_token_is_a_401(world, key):
+    response = Client().get("/api/v1/plans/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert assert_json_error(response, 401) == {"detail": "Invalid token."}

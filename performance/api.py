@@ -10,19 +10,20 @@ Same rules as the pages (performance.permissions):
   services.return_section_save, so the RAG is recalculated and the history kept.
   Send the section's ``revision`` (from the return or the measure value) to make sure
   nobody saved the section since you read it: a stale revision gets 409 Conflict.
-  Without it, the current revision is used.
+  Without it, the current revision is used. JSON only; a partial update (see docs/api.md).
+
+The object lookup and its 404/403 are csp_portal.lib.api.CapabilityPermission's, with
+the rules named in ``read_rules``/``write_rules``. Serializers: performance/api_serializers.py.
 """
 
 from __future__ import annotations
 
-import uuid
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -30,236 +31,58 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from csp_portal.lib.access import access_for
-from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection
+from csp_portal.lib.api import (
+    SLUG_REGEX,
+    UUID_REGEX,
+    CapabilityViewSetMixin,
+    parse_uuid_or_404,
+    slug_parameter,
+)
+from performance.api_serializers import (
+    MeasureValueResultSerializer,
+    MeasureValueUpdateSerializer,
+    ReturnDetailSerializer,
+    ReturnSerializer,
+)
+from performance.models import MeasureValue, PerformanceReturn, ReturnSection
 from performance.periods import parse_period
 from performance.permissions import can_edit_return, can_view_return
 from performance.services import ConcurrentEditError, return_section_save
 from priorities.models import Measure
 
-UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# 409: a stale revision, or a change that breaks a rule given what is stored (the
+# measure's unit, the value's "no data", the section's assessment). Field errors as for
+# a 400, plus the section's current revision.
+CONFLICT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "revision": {"type": "integer", "description": "The section's current revision."},
+    },
+    "required": ["revision"],
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
 
 
-# Serializers ------------------------------------------------------------------------
+def _percentage_errors(measure: Measure, changes: dict[str, Any]) -> dict[str, list[str]]:
+    if measure.unit != Measure.Unit.PERCENTAGE:
+        return {}
+    return {
+        name: ["A percentage must be between 0 and 100."]
+        for name in ("value", "ytd_value", "national_comparator")
+        if changes.get(name) is not None and not 0 <= changes[name] <= 100
+    }
 
 
-class RagField(serializers.ChoiceField):
-    """A traffic light: red, amber, green, or empty when not rated."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=[*Rag.choices, ("", "Not rated")], **kwargs)
-
-
-class RagFieldExtension(OpenApiSerializerFieldExtension):
-    """Every RAG field refers to one "Rag" schema, instead of an enum per field name."""
-
-    target_class = RagField
-
-    def map_serializer_field(self, auto_schema, direction):
-        component = ResolvedComponent(
-            name="Rag",
-            type=ResolvedComponent.SCHEMA,
-            object="Rag",
-            schema={
-                "type": "string",
-                "enum": [*Rag.values, ""],
-                "description": "A traffic light: red, amber or green; empty when not rated.",
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
-class MeasureValueSerializer(serializers.ModelSerializer):
-    measure = serializers.UUIDField(
-        source="measure.lineage",
-        read_only=True,
-        help_text="The measure's id: the same in every version of the plan. Use it in the measure value's URL.",
-    )
-    measure_code = serializers.CharField(source="measure.code", read_only=True)
-    measure_title = serializers.CharField(source="measure.title", read_only=True)
-    unit = serializers.ChoiceField(
-        source="measure.unit", choices=Measure.Unit.choices, read_only=True
-    )
-    polarity = serializers.ChoiceField(
-        source="measure.polarity", choices=Measure.Polarity.choices, read_only=True
-    )
-    calculated_rag = RagField(read_only=True)
-
-    class Meta:
-        model = MeasureValue
-        fields = [
-            "measure",
-            "measure_code",
-            "measure_title",
-            "unit",
-            "polarity",
-            "value",
-            "ytd_value",
-            "target",
-            "national_comparator",
-            "note",
-            "no_data",
-            "no_data_reason",
-            "calculated_rag",
-            "direction",
-        ]
-        read_only_fields = fields
-
-
-class MeasureValueResultSerializer(MeasureValueSerializer):
-    """A measure value with its section's revision and suggested RAG (after a write)."""
-
-    priority_code = serializers.CharField(source="section.priority.code", read_only=True)
-    section_revision = serializers.IntegerField(
-        source="section.revision",
-        read_only=True,
-        help_text="Send this as ``revision`` with your next change to this section.",
-    )
-    section_suggested_rag = RagField(
-        source="section.suggested_rag",
-        read_only=True,
-        help_text="What the section's measures now suggest.",
-    )
-
-    class Meta(MeasureValueSerializer.Meta):
-        fields = [
-            "priority_code",
-            *MeasureValueSerializer.Meta.fields,
-            "section_revision",
-            "section_suggested_rag",
-        ]
-        read_only_fields = fields
-
-
-class ReturnSectionSerializer(serializers.ModelSerializer):
-    priority_code = serializers.CharField(source="priority.code", read_only=True)
-    priority_title = serializers.CharField(source="priority.title", read_only=True)
-    measure_values = MeasureValueSerializer(source="values", many=True, read_only=True)
-    assessed_rag = RagField(read_only=True, help_text="The officer's overall assessment.")
-    suggested_rag = RagField(read_only=True, help_text="What the measures suggest.")
-
-    class Meta:
-        model = ReturnSection
-        fields = [
-            "priority_code",
-            "priority_title",
-            "sponsor",
-            "lead_officer",
-            "summary",
-            "milestones_reached",
-            "milestones_missed",
-            "prospects",
-            "assessed_rag",
-            "rag_statement",
-            "rag_justification",
-            "suggested_rag",
-            "revision",
-            "measure_values",
-        ]
-        read_only_fields = fields
-
-
-class ReturnSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:return-detail", lookup_field="code", read_only=True
-    )
-    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    partnership_name = serializers.CharField(source="partnership.name", read_only=True)
-    period = serializers.CharField(
-        source="period.slug", read_only=True, help_text="The quarter, for example 2013-q2."
-    )
-    period_label = serializers.CharField(source="period.label", read_only=True)
-    submission_deadline = serializers.DateField(source="period.submission_deadline", read_only=True)
-    queried = serializers.SerializerMethodField(
-        help_text="Reopened by a query from the PCC office, not yet approved again."
-    )
-
-    class Meta:
-        model = PerformanceReturn
-        fields = [
-            "url",
-            "code",
-            "partnership",
-            "partnership_name",
-            "period",
-            "period_label",
-            "submission_deadline",
-            "status",
-            "queried",
-            "submitted_at",
-            "approved_at",
-        ]
-        read_only_fields = fields
-
-    def get_queried(self, obj: PerformanceReturn) -> bool:
-        return obj.open_query_id is not None
-
-
-class ReturnDetailSerializer(ReturnSerializer):
-    sections = ReturnSectionSerializer(many=True, read_only=True)
-
-    class Meta(ReturnSerializer.Meta):
-        fields = [*ReturnSerializer.Meta.fields, "sections"]
-        read_only_fields = fields
-
-
-class MeasureValueUpdateSerializer(serializers.Serializer):
-    """The fields an officer may change; send only those you change."""
-
-    value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, required=False
-    )
-    ytd_value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, required=False
-    )
-    national_comparator = serializers.DecimalField(
-        max_digits=14, decimal_places=2, allow_null=True, required=False
-    )
-    note = serializers.CharField(max_length=500, allow_blank=True, required=False)
-    no_data = serializers.BooleanField(required=False)
-    no_data_reason = serializers.CharField(max_length=500, allow_blank=True, required=False)
-    revision = serializers.IntegerField(
-        min_value=1,
-        required=False,
-        help_text="The section revision your change is based on; omit to use the current one.",
-    )
-
-    def to_internal_value(self, data: Any) -> dict:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["This field is not known, or cannot be changed."] for name in unknown}
-                )
-        return super().to_internal_value(data)
-
-    def validate(self, attrs: dict) -> dict:
-        changes = {k: v for k, v in attrs.items() if k != "revision"}
-        if not changes:
-            raise serializers.ValidationError(
-                "Send at least one of value, ytd_value, national_comparator, note, no_data, no_data_reason."
-            )
-        measure = self.context.get("measure")
-        if measure is not None and measure.unit == Measure.Unit.PERCENTAGE:
-            errors = {
-                name: ["A percentage must be between 0 and 100."]
-                for name in ("value", "ytd_value", "national_comparator")
-                if attrs.get(name) is not None and not 0 <= attrs[name] <= 100
-            }
-            if errors:
-                raise serializers.ValidationError(errors)
-        return attrs
-
-
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    revision = serializers.IntegerField(help_text="The section's current revision.")
+def _conflict(section: ReturnSection, errors: dict[str, Any]) -> Response:
+    current = ReturnSection.objects.values_list("revision", flat=True).get(pk=section.pk)
+    return Response({**errors, "revision": current}, status=status.HTTP_409_CONFLICT)
 
 
 # Reads ------------------------------------------------------------------------------
@@ -281,9 +104,13 @@ def _sections_prefetch() -> Prefetch:
     )
 
 
+# The quarters parse_period accepts, written exactly.
+PERIOD_REGEX = r"^(20[0-9]{2}|2100)-q[1-4]$"
 _LIST_PARAMETERS = [
-    OpenApiParameter("partnership", str, description="A partnership's slug."),
-    OpenApiParameter("period", str, description="A quarter, for example 2013-q2."),
+    OpenApiParameter("partnership", str, description="A partnership's slug.", pattern=SLUG_REGEX),
+    OpenApiParameter(
+        "period", str, description="A quarter, for example 2013-q2.", pattern=PERIOD_REGEX
+    ),
     OpenApiParameter(
         "status", str, enum=[s.value for s in PerformanceReturn.Status], description="Status."
     ),
@@ -293,11 +120,19 @@ _MEASURE_PARAMETER = OpenApiParameter(
     OpenApiTypes.UUID,
     OpenApiParameter.PATH,
     description="The measure's id (the ``measure`` of a measure value).",
+    pattern=UUID_REGEX,
 )
-_ERRORS = {
-    400: OpenApiResponse(description="Field errors, keyed by field name."),
-    403: OpenApiResponse(description="The return is not a draft, or you cannot change it."),
-    404: OpenApiResponse(description="No such return or measure, or not one you can see."),
+_CODE = "$request.path.code"
+_FIRST_RETURN = "$response.body#/results/0/code"
+_VALUE_LINKS = {
+    "GetMeasureValue": {
+        "operationId": "returns_measure_values_retrieve",
+        "parameters": {"code": _CODE, "measure": "$request.path.measure"},
+    },
+    "ChangeMeasureValue": {
+        "operationId": "returns_measure_values_partial_update",
+        "parameters": {"code": _CODE, "measure": "$request.path.measure"},
+    },
 }
 
 
@@ -308,10 +143,38 @@ _ERRORS = {
     ),
     retrieve=extend_schema(summary="A quarterly return with its sections and measure values"),
 )
-class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
+class ReturnViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
-    lookup_value_regex = UUID_PATTERN
     serializer_class = ReturnSerializer
+    # performance.permissions decides, through CapabilityPermission.
+    read_rules = (can_view_return,)
+    write_rules = (can_view_return, can_edit_return)
+    schema_links = {
+        "list": {
+            "GetReturn": {"operationId": "returns_retrieve", "parameters": {"code": _FIRST_RETURN}},
+            "ListMeasureValues": {
+                "operationId": "returns_measure_values_list",
+                "parameters": {"code": _FIRST_RETURN},
+            },
+        },
+        "retrieve": {
+            "ListMeasureValues": {
+                "operationId": "returns_measure_values_list",
+                "parameters": {"code": _CODE},
+            }
+        },
+        "measure_values": {
+            "GetMeasureValue": {
+                "operationId": "returns_measure_values_retrieve",
+                "parameters": {"code": _CODE, "measure": "$response.body#/0/measure"},
+            },
+            "ChangeMeasureValue": {
+                "operationId": "returns_measure_values_partial_update",
+                "parameters": {"code": _CODE, "measure": "$response.body#/0/measure"},
+            },
+        },
+        "measure_value": _VALUE_LINKS,
+    }
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -324,16 +187,21 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
             "partnership__name", "-period__financial_year", "-period__quarter"
         )
         params = self.request.query_params
-        if params.get("partnership"):
-            returns = returns.filter(partnership__slug=params["partnership"])
+        partnership = slug_parameter(self.request, "partnership")
+        if partnership:
+            returns = returns.filter(partnership__slug=partnership)
         if "period" in params:
-            period = parse_period(params["period"])
+            period = (
+                parse_period(params["period"])
+                if re.search(PERIOD_REGEX, params["period"])  # as JSON Schema's pattern
+                else None
+            )
             if period is None:
                 raise exceptions.ValidationError(
                     {"period": ["Give the quarter as year and quarter, for example 2013-q2."]}
                 )
             returns = returns.filter(period__financial_year=period[0], period__quarter=period[1])
-        if params.get("status"):
+        if "status" in params:
             if params["status"] not in PerformanceReturn.Status.values:
                 raise exceptions.ValidationError(
                     {"status": [f"Choose one of {', '.join(PerformanceReturn.Status.values)}."]}
@@ -341,34 +209,28 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
             returns = returns.filter(status=params["status"])
         return returns
 
-    def _return(self, code: str, *, prefetch: bool = False) -> PerformanceReturn:
-        """The return, or 404 if unknown or the person has no role in its partnership,
-        or 403 if they have but may not see it."""
-        try:
-            code_uuid = uuid.UUID(str(code))
-        except ValueError as exc:
-            raise exceptions.NotFound() from exc
+    def lookup_queryset(self) -> QuerySet[PerformanceReturn]:
+        """Every return: CapabilityPermission answers 404 or 403 for one the person may not
+        see."""
         returns = PerformanceReturn.objects.select_related("partnership", "period")
-        if prefetch:
+        if self.action == "retrieve":
             returns = returns.prefetch_related(_sections_prefetch())
-        ret = returns.filter(code=code_uuid).first()
-        if ret is None or not access_for(self.request.user).has_standing(ret.partnership):
-            raise exceptions.NotFound()
-        decision = can_view_return(self.request.user, ret)
-        if not decision:
-            raise exceptions.PermissionDenied(decision.reason)
-        return ret
-
-    def get_object(self) -> PerformanceReturn:
-        return self._return(self.kwargs["code"], prefetch=True)
+        return returns
 
     @extend_schema(
-        summary="The measure values of a return",
-        responses={200: MeasureValueResultSerializer(many=True), **_ERRORS},
+        summary="The measure values of a return (all of them: a list, not paginated)",
+        responses={200: MeasureValueResultSerializer(many=True)},
     )
-    @action(detail=True, methods=["get"], url_path="measure-values", url_name="measure-values")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="measure-values",
+        url_name="measure-values",
+        # A return holds one value per measure of its plan: bounded, so one list.
+        pagination_class=None,
+    )
     def measure_values(self, request: Request, code: str | None = None) -> Response:
-        ret = self._return(code)
+        ret = self.get_object()
         values = (
             MeasureValue.objects.filter(section__performance_return=ret)
             .select_related("measure", "section__priority")
@@ -380,35 +242,42 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["GET"],
         summary="One measure value of a return",
         parameters=[_MEASURE_PARAMETER],
-        responses={200: MeasureValueResultSerializer, **_ERRORS},
+        responses={200: MeasureValueResultSerializer},
     )
     @extend_schema(
         methods=["PATCH"],
         summary="Change a measure value of a draft return (officers and managers)",
+        description=(
+            "JSON only. A partial update: fields you do not send keep their value. "
+            "Send the section's ``revision`` to be told (409) if someone saved it since."
+        ),
         parameters=[_MEASURE_PARAMETER],
         request=MeasureValueUpdateSerializer,
         responses={
             200: MeasureValueResultSerializer,
-            **_ERRORS,
             409: OpenApiResponse(
-                response=ConflictSerializer,
-                description="Someone saved the section after the revision you sent.",
+                response=CONFLICT_SCHEMA,
+                description=(
+                    "Someone saved the section after the revision you sent, or the change "
+                    "breaks a rule given what is stored (field errors, as for a 400)."
+                ),
             ),
         },
     )
     @action(
         detail=True,
         methods=["get", "patch"],
-        url_path=rf"measure-values/(?P<measure>{UUID_PATTERN})",
+        url_path=r"measure-values/(?P<measure>[^/]+)",
         url_name="measure-value",
     )
     def measure_value(
         self, request: Request, code: str | None = None, measure: str | None = None
     ) -> Response:
-        ret = self._return(code)
+        # GET: read_rules; PATCH: write_rules (CapabilityPermission).
+        ret = self.get_object()
         mv = (
             MeasureValue.objects.select_related("measure", "section__priority")
-            .filter(section__performance_return=ret, measure__lineage=uuid.UUID(measure))
+            .filter(section__performance_return=ret, measure__lineage=parse_uuid_or_404(measure))
             .first()
         )
         if mv is None:
@@ -416,16 +285,16 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method == "GET":
             return Response(MeasureValueResultSerializer(mv).data)
 
-        decision = can_edit_return(request.user, ret)
-        if not decision:
-            raise exceptions.PermissionDenied(decision.reason)
-        serializer = MeasureValueUpdateSerializer(
-            data=request.data, context={"measure": mv.measure}
-        )
+        serializer = MeasureValueUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         section = mv.section
         revision = changes.pop("revision", section.revision)
+        if not changes:  # a partial update that names nothing changes nothing
+            return Response(MeasureValueResultSerializer(mv).data)
+        errors = _percentage_errors(mv.measure, changes)
+        if errors:
+            return _conflict(section, errors)
         try:
             return_section_save(
                 section=section,
@@ -435,15 +304,11 @@ class ReturnViewSet(viewsets.ReadOnlyModelViewSet):
                 by=request.user,
             )
         except ConcurrentEditError as exc:
-            current = ReturnSection.objects.values_list("revision", flat=True).get(pk=section.pk)
-            return Response(
-                {"detail": " ".join(exc.messages), "revision": current},
-                status=status.HTTP_409_CONFLICT,
-            )
+            return _conflict(section, {"detail": " ".join(exc.messages)})
         except DjangoPermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc) or None) from exc
         except DjangoValidationError as exc:
-            return Response(_field_errors(exc, mv.pk), status=status.HTTP_400_BAD_REQUEST)
+            return _conflict(section, _field_errors(exc, mv.pk))
         mv = MeasureValue.objects.select_related("measure", "section__priority").get(pk=mv.pk)
         return Response(MeasureValueResultSerializer(mv).data)
 

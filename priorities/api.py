@@ -12,10 +12,17 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers, viewsets
 
-from csp_portal.lib.access import access_for
+from csp_portal.lib.api import SLUG_REGEX, UUID_REGEX, CapabilityViewSetMixin, slug_parameter
+from priorities import api_examples as examples
 from priorities import selectors
 from priorities.models import Action, Measure, MeasureTarget, Plan, Priority
 from priorities.permissions import can_view_plan
@@ -23,11 +30,24 @@ from priorities.permissions import can_view_plan
 # Serializers: thin, read-only -------------------------------------------------------
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An adopted plan",
+            value=examples.AN_ADOPTED_PLAN,
+            response_only=True,
+        )
+    ]
+)
 class PlanSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
-    adopted_by = serializers.CharField(source="adopted_by.name", read_only=True, default=None)
-    previous = serializers.UUIDField(source="previous.code", read_only=True, default=None)
+    adopted_by = serializers.CharField(
+        source="adopted_by.name", read_only=True, default=None, allow_null=True
+    )
+    previous = serializers.UUIDField(
+        source="previous.code", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Plan
@@ -53,10 +73,21 @@ class ObjectiveSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A priority",
+            value=examples.A_PRIORITY,
+            response_only=True,
+        )
+    ]
+)
 class PrioritySerializer(serializers.ModelSerializer):
     plan = serializers.UUIDField(source="plan.code", read_only=True)
     partnership = serializers.CharField(source="plan.partnership.slug", read_only=True)
-    sponsor = serializers.CharField(source="sponsor.name", read_only=True, default=None)
+    sponsor = serializers.CharField(
+        source="sponsor.name", read_only=True, default=None, allow_null=True
+    )
     objectives = ObjectiveSerializer(many=True, read_only=True)
 
     class Meta:
@@ -76,6 +107,15 @@ class PrioritySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "An action",
+            value=examples.AN_ACTION,
+            response_only=True,
+        )
+    ]
+)
 class ActionSerializer(serializers.ModelSerializer):
     priority = serializers.UUIDField(source="priority.uid", read_only=True)
     priority_code = serializers.CharField(source="priority.code", read_only=True)
@@ -83,9 +123,11 @@ class ActionSerializer(serializers.ModelSerializer):
     partnership = serializers.CharField(source="priority.plan.partnership.slug", read_only=True)
     lead = serializers.CharField(source="lead_display", read_only=True)
     lead_organisation = serializers.CharField(
-        source="lead_organisation.name", read_only=True, default=None
+        source="lead_organisation.name", read_only=True, default=None, allow_null=True
     )
-    lead_board = serializers.CharField(source="lead_board.name", read_only=True, default=None)
+    lead_board = serializers.CharField(
+        source="lead_board.name", read_only=True, default=None, allow_null=True
+    )
     is_overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -122,6 +164,15 @@ class TargetSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A measure",
+            value=examples.A_MEASURE,
+            response_only=True,
+        )
+    ]
+)
 class MeasureSerializer(serializers.ModelSerializer):
     priority = serializers.UUIDField(source="priority.uid", read_only=True)
     priority_code = serializers.CharField(source="priority.code", read_only=True)
@@ -161,7 +212,7 @@ class MeasureSerializer(serializers.ModelSerializer):
 
 def _uuid(value: str, what: str) -> uuid.UUID:
     try:
-        return uuid.UUID(str(value))
+        return uuid.UUID(str(value).strip())
     except ValueError as exc:
         raise exceptions.ValidationError({what: [f"Enter a valid {what} code."]}) from exc
 
@@ -169,19 +220,40 @@ def _uuid(value: str, what: str) -> uuid.UUID:
 _FILTERS = extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("partnership", str, description="Only this partnership (its slug)."),
-            OpenApiParameter("plan", uuid.UUID, description="Only this plan (its code)."),
+            OpenApiParameter(
+                "partnership",
+                str,
+                description="Only this partnership (its slug).",
+                pattern=SLUG_REGEX,
+            ),
+            OpenApiParameter(
+                "plan", uuid.UUID, description="Only this plan (its code).", pattern=UUID_REGEX
+            ),
         ]
     )
 )
 
 
-class _PlanContentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Shared by the four endpoints: narrowing, filters and the 403/404 of a detail."""
+def _links(basename: str, lookup: str) -> dict[str, dict[str, Any]]:
+    """From a list to the detail of its first row (schemathesis follows these)."""
+    return {
+        "list": {
+            f"Get{basename.title()}": {
+                "operationId": f"{basename}_retrieve",
+                "parameters": {lookup: f"$response.body#/results/0/{lookup}"},
+            }
+        }
+    }
+
+
+class _PlanContentViewSet(CapabilityViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Shared by the four endpoints: narrowing and filters. A detail is looked up among
+    all objects and CapabilityPermission answers 404 or 403 with can_view_plan's reason."""
 
     # Path from the model to its plan ("" for Plan itself).
     plan_path = ""
     selector: Any = None
+    read_rules = (can_view_plan,)
 
     def _plan_field(self, name: str) -> str:
         return f"{self.plan_path}__{name}" if self.plan_path else name
@@ -189,41 +261,29 @@ class _PlanContentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet:
         queryset = type(self).selector(user=self.request.user)
         params = self.request.query_params
-        if params.get("partnership"):
-            queryset = queryset.filter(
-                **{self._plan_field("partnership__slug"): params["partnership"]}
-            )
-        if params.get("plan"):
+        partnership = slug_parameter(self.request, "partnership")
+        if partnership:
+            queryset = queryset.filter(**{self._plan_field("partnership__slug"): partnership})
+        if "plan" in params:
             queryset = queryset.filter(**{self._plan_field("code"): _uuid(params["plan"], "plan")})
         return queryset
 
-    def _plan_of(self, obj: Any) -> Plan:
+    def access_subject(self, obj: Any) -> Plan:
         for part in self.plan_path.split("__") if self.plan_path else []:
             obj = getattr(obj, part)
         return obj
 
-    def get_object(self) -> Any:
-        try:
-            lookup = uuid.UUID(str(self.kwargs[self.lookup_field]))
-        except ValueError as exc:
-            raise exceptions.NotFound() from exc
+    def lookup_queryset(self) -> QuerySet:
         model = self.get_serializer_class().Meta.model
-        related = self._plan_field("partnership__force_area")
-        try:
-            obj = model.objects.select_related(related).get(**{self.lookup_field: lookup})
-        except model.DoesNotExist as exc:
-            raise exceptions.NotFound() from exc
-        plan = self._plan_of(obj)
-        if not access_for(self.request.user).has_standing(plan.partnership):
-            raise exceptions.NotFound()
-        decision = can_view_plan(self.request.user, plan)
-        if not decision:
-            raise exceptions.PermissionDenied(decision.reason)
+        return model.objects.select_related(self._plan_field("partnership__force_area"))
+
+    def get_object(self) -> Any:
+        obj = super().get_object()
         # Read it again through the selector, so the detail is serialised from the same
         # pre-joined queryset as the list.
         try:
             return self.get_queryset().get(pk=obj.pk)
-        except model.DoesNotExist as exc:  # filtered out by ?partnership= or ?plan=
+        except obj.DoesNotExist as exc:  # filtered out by ?partnership= or ?plan=
             raise exceptions.NotFound() from exc
 
 
@@ -234,6 +294,19 @@ class PlanViewSet(_PlanContentViewSet):
     serializer_class = PlanSerializer
     lookup_field = "code"
     selector = staticmethod(selectors.plans_for_user)
+    schema_links = {
+        **_links("plans", "code"),
+        "retrieve": {
+            "ListPriorities": {
+                "operationId": "priorities_list",
+                "parameters": {"plan": "$response.body#/code"},
+            },
+            "ListMeasures": {
+                "operationId": "measures_list",
+                "parameters": {"plan": "$response.body#/code"},
+            },
+        },
+    }
 
 
 @_FILTERS
@@ -245,6 +318,7 @@ class PriorityViewSet(_PlanContentViewSet):
     lookup_field = "uid"
     plan_path = "plan"
     selector = staticmethod(selectors.priorities_for_user)
+    schema_links = _links("priorities", "uid")
 
 
 @_FILTERS
@@ -255,6 +329,7 @@ class ActionViewSet(_PlanContentViewSet):
     lookup_field = "code"
     plan_path = "priority__plan"
     selector = staticmethod(selectors.actions_for_user)
+    schema_links = _links("actions", "code")
 
 
 @_FILTERS
@@ -265,3 +340,4 @@ class MeasureViewSet(_PlanContentViewSet):
     lookup_field = "uid"
     plan_path = "priority__plan"
     selector = staticmethod(selectors.measures_for_user)
+    schema_links = _links("measures", "uid")

@@ -10,7 +10,7 @@ ROUTES = [
     Route("health_json", lambda w: reverse("health_json"), everyone(anonymous=200)),
     Route("accessibility", lambda w: reverse("accessibility"), everyone(anonymous=200)),
     Route("api_schema", lambda w: reverse("api_schema"), everyone(anonymous=200)),
-    Route("api:api-root", lambda w: reverse("api:api-root"), everyone(anonymous=403)),
+    Route("api:api-root", lambda w: reverse("api:api-root"), everyone(anonymous=401)),
     Route(
         "admin:index",
         lambda w: reverse("admin:index"),

@@ -81,5 +81,5 @@ def partnership_page(
 def api_endpoint(
     allowed: set[str] | frozenset[str], *, ok: int = 200, denied: int = 403, outsider: int = 404
 ) -> dict[str, int]:
-    """As ``partnership_page``, but anonymous callers get 403 (no login redirect for APIs)."""
-    return partnership_page(allowed, ok=ok, denied=denied, outsider=outsider, anonymous=403)
+    """As ``partnership_page``, but anonymous callers get 401 (no login redirect for APIs)."""
+    return partnership_page(allowed, ok=ok, denied=denied, outsider=outsider, anonymous=401)

@@ -337,16 +337,21 @@ CONTENT_SECURITY_POLICY = {
 # API
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: its authenticate_header makes DRF answer an anonymous caller 401 with
+    # WWW-Authenticate (session first would make it 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "csp_portal.lib.api.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    # Each viewset uses csp_portal.lib.api.CapabilityPermission (it cannot be named
+    # here: DRF imports this setting while csp_portal.lib.api imports DRF).
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 100,
+    "DEFAULT_SCHEMA_CLASS": "csp_portal.lib.api_schema.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "csp_portal.lib.api.Pagination",
     "EXCEPTION_HANDLER": "csp_portal.lib.api.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["csp_portal.lib.api.JSONRenderer"],
+    # Writes are JSON only: a form-encoded body is 415 (see docs/api.md).
+    "DEFAULT_PARSER_CLASSES": ["csp_portal.lib.api.StrictJSONParser"],
     "DEFAULT_THROTTLE_RATES": {"user": "600/minute"},
 }
 SPECTACULAR_SETTINGS = {

@@ -160,7 +160,7 @@ ROUTES = [
     Route(
         "api:return-list",
         lambda w: reverse("api:return-list"),
-        everyone(200, anonymous=403),
+        everyone(200, anonymous=401),
         setup=_returns,
         note="everyone signed in: the list holds only what they may see",
     ),

@@ -78,8 +78,10 @@ def test_the_list_holds_the_returns_each_person_may_see(
     assert codes(client_for(persona).get(LIST)) == {str(returns[k].code) for k in expected}
 
 
-def test_anonymous_callers_are_refused(world, client_for, returns):
-    assert client_for("anonymous").get(LIST).status_code == 403
+def test_anonymous_callers_are_asked_to_authenticate(world, client_for, returns):
+    response = client_for("anonymous").get(LIST)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
 def test_a_token_works_like_a_session(world, client, returns):
@@ -147,7 +149,7 @@ def test_the_detail_has_sections_measure_values_and_rag(world, client_for):
         ("pcc_reviewer", 403),
         ("other_partnership", 404),
         ("other_area_pcc", 404),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_who_can_read_a_draft(world, client_for, returns, persona, status):
@@ -225,7 +227,7 @@ def test_no_data_with_a_reason(world, client_for, draft):
         ("panel_member", 403),
         ("other_partnership", 404),
         ("other_area_pcc", 404),
-        ("anonymous", 403),
+        ("anonymous", 401),
     ],
 )
 def test_people_who_cannot_change_values(world, client_for, draft, persona, status):
@@ -282,11 +284,9 @@ def test_a_stale_revision_is_a_conflict(world, client_for, draft):
         ({"no_data": "perhaps"}, "no_data"),
         ({"note": "x" * 501}, "note"),
         ({"revision": "first"}, "revision"),
+        ({"value": 5}, "value"),
+        ({"no_data": "true"}, "no_data"),
         ({"target": "5"}, "target"),
-        ({"value": "5", "no_data": True, "no_data_reason": "x"}, "value"),
-        ({"no_data": True}, "no_data_reason"),
-        ({}, "non_field_errors"),
-        ({"revision": 1}, "non_field_errors"),
     ],
 )
 def test_bad_input_gets_field_errors(world, client_for, draft, body, field):
@@ -298,6 +298,25 @@ def test_bad_input_gets_field_errors(world, client_for, draft, body, field):
     assert not MeasureValue.objects.filter(
         section__performance_return=draft, value__isnull=False
     ).exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"value": "5", "no_data": True, "no_data_reason": "x"}, "value"),
+        ({"no_data": True}, "no_data_reason"),
+    ],
+)
+def test_a_change_that_breaks_a_rule_of_the_stored_value_is_a_conflict(
+    world, client_for, draft, body, field
+):
+    """Well-formed JSON whose result breaks a rule given what is stored: 409, with the
+    field errors and the section's revision (the schema documents this)."""
+    response = patch(client_for("officer"), value_url(draft), body)
+    assert response.status_code == 409, response.content
+    errors = response.json()
+    assert isinstance(errors[field], list)
+    assert errors["revision"] == 1
 
 
 @pytest.mark.parametrize("raw", ["{not json", "[1, 2]", '"value"', "null"])
@@ -312,8 +331,8 @@ def test_a_percentage_out_of_range(world, client_for):
     Measure.objects.update(unit=Measure.Unit.PERCENTAGE)
     ret = make_return(world.home, state="started")
     response = patch(client_for("officer"), value_url(ret), {"value": "101"})
-    assert response.status_code == 400
-    assert response.json() == {"value": ["A percentage must be between 0 and 100."]}
+    assert response.status_code == 409
+    assert response.json() == {"value": ["A percentage must be between 0 and 100."], "revision": 1}
 
 
 def test_an_assessment_the_value_contradicts_needs_a_justification(world, client_for):
@@ -321,7 +340,7 @@ def test_an_assessment_the_value_contradicts_needs_a_justification(world, client
     ret = make_return(world.home, state="draft", assessed="green")
     ReturnSection.objects.update(rag_justification="")
     response = patch(client_for("officer"), value_url(ret), {"value": "150"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "rag_justification" in response.json()
 
 
@@ -369,7 +388,7 @@ def test_the_schema_documents_the_return_endpoints_without_warnings(world, clien
     patch_op = paths["/api/v1/returns/{code}/measure-values/{measure}/"]["patch"]
     body = patch_op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body.endswith("MeasureValueUpdate")
-    assert set(patch_op["responses"]) == {"200", "400", "403", "404", "409"}
+    assert set(patch_op["responses"]) == {"200", "400", "401", "403", "404", "409", "413", "415"}
     update = schema["components"]["schemas"]["PatchedMeasureValueUpdate"]
     assert set(update["properties"]) == {
         "value",

@@ -530,7 +530,7 @@ def _api_routes() -> list[Route]:
             Route(
                 f"api:{basename}-list",
                 lambda w, b=basename: reverse(f"api:{b}-list"),
-                everyone(200, anonymous=403),
+                everyone(200, anonymous=401),
                 setup=lambda w: (_draft(w), _adopted(w)),
                 note="everyone signed in gets a list, narrowed to what they may read",
             )

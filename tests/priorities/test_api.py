@@ -101,11 +101,12 @@ def test_it_answers_404_for_another_partnership_s_plan(world, plans):
 
 def test_it_answers_json_for_every_client_error(world, plans):
     anonymous = APIClient().get(reverse("api:plan-list"))
-    assert anonymous.status_code == 403
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
     assert anonymous.json()["detail"] == "Authentication credentials were not provided."
     bad_token = APIClient(HTTP_AUTHORIZATION="Token not-a-real-token").get(reverse("api:plan-list"))
-    # Session authentication comes first in the settings, so DRF answers 403, not 401.
-    assert bad_token.status_code == 403
+    # Token authentication comes first in the settings, so DRF answers 401, not 403.
+    assert bad_token.status_code == 401
     assert bad_token.json()["detail"] == "Invalid token."
     client = api(world, "officer")
     not_a_code = client.get(reverse("api:plan-detail", kwargs={"code": "not-a-uuid"}))

@@ -284,11 +284,13 @@ def test_a_rule_named_by_the_viewset_is_what_denies(world, client_for, monkeypat
 
 @pytest.mark.parametrize("url", LISTS)
 def test_a_nul_in_the_partnership_filter_is_a_400(world, client_for, url):
+    # The request guard (csp_portal.lib.middleware) refuses it before the view's own check.
     body = assert_json_error(client_for("officer").get(url, {"partnership": "a\x00b"}), 400)
-    assert list(body) == ["partnership"]
+    assert "NUL" in body["detail"] or "null" in body["detail"].lower()
 
 
-@pytest.mark.parametrize("key", ["a\x00b", "x" * 40, "0" * 39])
+@pytest.mark.parametrize("key", ["x" * 40, "0" * 39])
 def test_a_key_that_cannot_be_a_token_is_a_401(world, key):
+    """(A key with a NUL never gets this far: the request guard answers 400.)"""
     response = Client().get("/api/v1/plans/", HTTP_AUTHORIZATION=f"Token {key}")
     assert assert_json_error(response, 401) == {"detail": "Invalid token."}

@@ -37,29 +37,48 @@ def portal_history(**kwargs: Any) -> HistoricalRecords:
     return HistoricalRecords(bases=[HistoryExtras], **kwargs)
 
 
-def _display(field: models.Field, value: Any) -> str:
+def _related_name(field: models.ForeignKey, value: Any, instance: models.Model | None) -> str:
+    # The object the saved instance points at is usually already loaded on it (it was
+    # passed to the constructor or a service), so naming it costs no query. Only a value
+    # that is not loaded (an old value being replaced) is looked up.
+    if instance is not None and field.is_cached(instance):
+        related = field.get_cached_value(instance)
+        if related is not None and related.pk == value:
+            return str(related)
+    obj = field.related_model._base_manager.filter(pk=value).first()
+    return str(obj) if obj is not None else f"#{value} (deleted)"
+
+
+def _display(field: models.Field, value: Any, instance: models.Model | None = None) -> str:
     if value is None or value == "":
         return ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
-        obj = field.related_model._base_manager.filter(pk=value).first()
-        return str(obj) if obj is not None else f"#{value} (deleted)"
+        return _related_name(field, value, instance)
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     text = str(value)
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
 
 
-def _changes(history_model: type[models.Model], history_instance: Any) -> dict[str, list[str]]:
-    instance_fields = history_model.tracked_fields
-    previous = (
-        history_model.objects.filter(id=history_instance.id)
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
+def _changes(
+    history_model: Any, history_instance: Any, instance: models.Model
+) -> dict[str, list[str]]:
+    """Field label -> [before, after] for the fields this write changed.
+
+    Compares the ``attname`` values (``partnership_id``, not ``partnership``), so an
+    unchanged foreign key is never loaded; a new object has no earlier row to read.
+    """
+    previous = None
+    if history_instance.history_type != "+":
+        previous = (
+            history_model.objects.filter(id=history_instance.id)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
     changes: dict[str, list[str]] = {}
-    for field in instance_fields:
+    for field in history_model.tracked_fields:
         if field.name in ("id", "created_at", "updated_at", "code"):
             continue
         new = getattr(history_instance, field.attname)
@@ -69,7 +88,10 @@ def _changes(history_model: type[models.Model], history_instance: Any) -> dict[s
         if previous is None and new in (None, "", False):
             continue
         label = str(field.verbose_name)
-        changes[label[:1].upper() + label[1:]] = [_display(field, old), _display(field, new)]
+        changes[label[:1].upper() + label[1:]] = [
+            _display(field, old),
+            _display(field, new, instance),
+        ]
     return changes
 
 
@@ -95,7 +117,7 @@ def _fill_history_extras(sender, instance, history_instance, **kwargs) -> None:
     if history_instance.history_type == "-":
         history_instance.history_changes = {}
     else:
-        history_instance.history_changes = _changes(sender, history_instance)
+        history_instance.history_changes = _changes(sender, history_instance, instance)
 
 
 def historical_models() -> list[type[models.Model]]:

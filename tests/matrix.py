@@ -2,8 +2,14 @@
 
 Each app lists its routes in ``tests/<app>/routes.py`` as ``ROUTES``;
 ``tests/test_permission_matrix.py`` checks every entry and fails if a URL pattern of the
-project has no entry. A route's ``url`` and ``data`` are functions of the test world, so
-objects are created fresh for every check.
+project has no entry.
+
+One test per route: the world and every persona are built once, then ``check_route`` asks
+the URL as each persona in turn inside a savepoint that is rolled back afterwards. A route's
+``setup``, ``url`` and ``data`` are functions of the test world and run again for every
+persona inside that savepoint, so each persona starts from the same fresh objects and one
+persona's POST cannot change what the next one sees. Every mismatch is collected, so a
+failing route lists all the personas that answered wrongly, not just the first.
 """
 
 from __future__ import annotations
@@ -12,6 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+
+from csp_portal.lib.access import forget_access
 from tests.conftest import PERSONAS, World
 
 # People with a role that reaches the "home" partnership.
@@ -83,3 +94,83 @@ def api_endpoint(
 ) -> dict[str, int]:
     """As ``partnership_page``, but anonymous callers get 403 (no login redirect for APIs)."""
     return partnership_page(allowed, ok=ok, denied=denied, outsider=outsider, anonymous=403)
+
+
+# Checking a route ---------------------------------------------------------------------------
+
+
+def request(route: Route, world: World, client: Client) -> tuple[str, Any]:
+    """Run the route's setup, then ask its URL with ``client``: (url, response)."""
+    if route.setup:
+        route.setup(world)
+    url = route.url(world)
+    data = route.data(world) if route.data else {}
+    if route.method == "GET":
+        return url, client.get(url, data)
+    send = getattr(client, route.method.lower())
+    if route.content_type:
+        return url, send(url, data, content_type=route.content_type)
+    return url, send(url, data)
+
+
+def problem_with(route: Route, persona: str, url: str, response: Any) -> str | None:
+    expected = route.expect[persona]
+    if response.status_code != expected:
+        return f"{route.method} {url} as {persona}: expected {expected}, got {response.status_code}"
+    if expected == 302 and persona == "anonymous" and route.name != "accounts:sign_out":
+        location = response["Location"]
+        if "/accounts/sign-in/" not in location and not location.startswith("/admin/login"):
+            return f"{route.method} {url} as anonymous: redirected to {location}, not to sign in"
+    return None
+
+
+def _sign_in(client: Client, world: World, persona: str) -> Client:
+    client.logout()
+    user = world.person(persona)
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def _restore(world: World, attributes: dict[str, Any]) -> None:
+    """Put the world back as it was before a persona's check: the attributes a setup added
+    (``w.ret``...) go, the rows are re-read (the savepoint rolled them back, but a setup may
+    have changed the Python objects), and no cached page fragment or access survives."""
+    for name in set(vars(world)) - set(attributes):
+        delattr(world, name)
+    for name, value in attributes.items():
+        setattr(world, name, dict(value) if name == "people" else value)
+    for place in (world.area, world.other_area, world.home, world.neighbour, world.away):
+        place.refresh_from_db()
+    for user in world.people.values():
+        if user is not None:
+            forget_access(user)
+            user.refresh_from_db()
+    cache.clear()
+
+
+def check_route(
+    route: Route, world: World, client: Client, personas: tuple[str, ...] = PERSONAS
+) -> list[str]:
+    """Ask ``route`` as every persona, each inside a rolled-back savepoint; return every
+    answer that differs from ``route.expect`` (an empty list when all agree)."""
+    # Every persona exists before the first savepoint, so none is rolled away.
+    for persona in PERSONAS:
+        world.person(persona)
+    attributes = dict(vars(world))
+    attributes["people"] = dict(world.people)
+    problems = []
+    for persona in personas:
+        problem = None
+        with transaction.atomic():
+            try:
+                url, response = request(route, world, _sign_in(client, world, persona))
+                problem = problem_with(route, persona, url, response)
+            except Exception as exc:  # reported with the other mismatches, not raised
+                problem = f"{route.test_id} as {persona}: raised {type(exc).__name__}: {exc}"
+            transaction.set_rollback(True)
+        _restore(world, attributes)
+        if problem:
+            problems.append(problem)
+    client.logout()
+    return problems

@@ -9,8 +9,10 @@ partnership ``away`` in force area ``other_area``. Personas hold their role in `
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
+from io import StringIO
 
 import pytest
 
@@ -124,3 +126,45 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# The demo data -------------------------------------------------------------------------------
+
+# seed_demo places some returns relative to the day it runs, so it always runs on this day.
+DEMO_DAY = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+
+
+def seed_demo(**options) -> str:
+    """Run ``manage.py seed_demo --force`` on ``DEMO_DAY``; its output."""
+    import time_machine
+    from django.core.management import call_command
+
+    out = StringIO()
+    with time_machine.travel(DEMO_DAY, tick=False):
+        call_command("seed_demo", "--force", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for a test class (seeding takes a few seconds) and
+    rolled back when the class ends. Each test still runs in its own transaction inside."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            seed_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Under pytest-xdist (--dist loadgroup) the tests sharing one class-scoped load of the
+    # demo data go to one worker, so the data is loaded once per class, not once per worker.
+    for item in items:
+        if "seeded" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(f"seeded:{item.module.__name__}"))

@@ -65,7 +65,8 @@ def _permission_rows(user_id: int) -> list[tuple[str, int, str]]:
         _PERMISSION_SQL.append(_permission_sql())
     with connection.cursor() as cursor:
         cursor.execute(_PERMISSION_SQL[0], [user_id, user_id])
-        return cursor.fetchall()
+        rows: list[tuple[str, int, str]] = cursor.fetchall()
+        return rows
 
 
 def _codename(capability: str) -> str:
@@ -199,7 +200,7 @@ def get_partnership_for_user(
 
 def get_object_for_user(
     request: HttpRequest,
-    queryset: QuerySet | type[Model],
+    queryset: QuerySet[Any] | type[Model],
     capability: str,
     **lookup: Any,
 ) -> Any:
@@ -209,9 +210,10 @@ def get_object_for_user(
     """
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
+    model: Any = queryset.model
     try:
-        obj = queryset.get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+        obj: Any = queryset.get(**lookup)
+    except model.DoesNotExist as exc:
         raise Http404 from exc
     require(request.user, capability, obj.partnership)
     return obj

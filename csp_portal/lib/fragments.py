@@ -53,5 +53,5 @@ def cached(name: str, version: str, build: Callable[[], Any]) -> Any:
 def cached_fragment(name: str, version: str, build: Callable[[], str]) -> SafeString:
     """The HTML built by ``build()``, from the cache when this name and version were
     built before. ``build`` must return HTML rendered by the template engine (escaped)."""
-    html = cached(name, version, lambda: str(build()))
+    html: str = cached(name, version, lambda: str(build()))
     return mark_safe(html)  # noqa: S308 - rendered (and escaped) by the template engine

@@ -25,6 +25,9 @@ _MAX_TEXT = 300
 
 
 class HistoryExtras(models.Model):
+    # Set by django-simple-history on the historical model this is a base of.
+    history_type: str
+
     history_partnership_id = models.BigIntegerField(null=True, db_index=True)
     history_object_repr = models.CharField(max_length=255, default="")
     history_changes = models.JSONField(default=dict, blank=True)
@@ -37,7 +40,9 @@ def portal_history(**kwargs: Any) -> HistoricalRecords:
     return HistoricalRecords(bases=[HistoryExtras], **kwargs)
 
 
-def _related_name(field: models.ForeignKey, value: Any, instance: models.Model | None) -> str:
+def _related_name(
+    field: models.ForeignKey[Any, Any], value: Any, instance: models.Model | None
+) -> str:
     # The object the saved instance points at is usually already loaded on it (it was
     # passed to the constructor or a service), so naming it costs no query. Only a value
     # that is not loaded (an old value being replaced) is looked up.
@@ -45,11 +50,14 @@ def _related_name(field: models.ForeignKey, value: Any, instance: models.Model |
         related = field.get_cached_value(instance)
         if related is not None and related.pk == value:
             return str(related)
-    obj = field.related_model._base_manager.filter(pk=value).first()
+    related_model: Any = field.related_model
+    obj = related_model._base_manager.filter(pk=value).first()
     return str(obj) if obj is not None else f"#{value} (deleted)"
 
 
-def _display(field: models.Field, value: Any, instance: models.Model | None = None) -> str:
+def _display(
+    field: models.Field[Any, Any], value: Any, instance: models.Model | None = None
+) -> str:
     if value is None or value == "":
         return ""
     if field.choices:
@@ -105,7 +113,9 @@ def _safely(fn: Any, fallback: Any) -> Any:
 
 
 @receiver(pre_create_historical_record)
-def _fill_history_extras(sender, instance, history_instance, **kwargs) -> None:
+def _fill_history_extras(
+    sender: Any, instance: models.Model, history_instance: Any, **kwargs: Any
+) -> None:
     if not isinstance(history_instance, HistoryExtras):
         return
     partnership_id = getattr(instance, "history_partnership_id", None)
@@ -124,7 +134,7 @@ def historical_models() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if issubclass(m, HistoryExtras)]
 
 
-def partnership_history(partnership_id: int) -> QuerySet:
+def partnership_history(partnership_id: int) -> QuerySet[Any, dict[str, Any]]:
     """Every recorded change to a partnership's objects, newest first, as dicts.
 
     One query: a UNION over the historical tables. Rows carry ``model`` (the app label
@@ -139,12 +149,13 @@ def partnership_history(partnership_id: int) -> QuerySet:
         "history_changes",
         "history_change_reason",
     )
-    querysets = []
-    for model in historical_models():
-        instance_model = model.instance_type
+    querysets: list[QuerySet[Any, dict[str, Any]]] = []
+    history_model: Any
+    for history_model in historical_models():
+        instance_model = history_model.instance_type
         label = f"{instance_model._meta.app_label}.{instance_model._meta.model_name}"
         querysets.append(
-            model.objects.filter(history_partnership_id=partnership_id)
+            history_model.objects.filter(history_partnership_id=partnership_id)
             .annotate(
                 model=Value(label, output_field=CharField()), user_name=F("history_user__name")
             )
@@ -154,4 +165,5 @@ def partnership_history(partnership_id: int) -> QuerySet:
             .order_by()
         )
     first, *rest = querysets
-    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+    union: QuerySet[Any, dict[str, Any]] = first.union(*rest, all=True)
+    return union.order_by("-history_date", "-history_id")

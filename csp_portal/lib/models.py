@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -11,6 +12,9 @@ from django.utils import timezone
 class BaseModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Who made the change, for django-simple-history: services set it before save().
+    _history_user: Any
 
     class Meta:
         abstract = True

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from accounts.roles import Capability
@@ -39,7 +41,7 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
-def navigation_for(request) -> list[dict]:
+def navigation_for(request: HttpRequest) -> list[dict[str, Any]]:
     if not request.user.is_authenticated:
         return []
     from csp_portal.lib.access import access_for

@@ -163,8 +163,19 @@ def seeded(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(config, items):
-    # Under pytest-xdist (--dist loadgroup) the tests sharing one class-scoped load of the
-    # demo data go to one worker, so the data is loaded once per class, not once per worker.
+    """Tests that share something expensive run on one pytest-xdist worker
+    (``--dist loadgroup``; without xdist the groups mean nothing):
+
+    - a class sharing one load of the demo data (``seeded``) loads it once, not per worker;
+    - the browser tests share one Chromium and one live server, and run one after another
+      while the other worker gets on with the rest;
+    - the tests with a real Celery worker run one at a time, as their workers all consume
+      the shared ``celery`` queue in one Redis database.
+    """
     for item in items:
         if "seeded" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.xdist_group(f"seeded:{item.module.__name__}"))
+        elif item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))

@@ -170,7 +170,8 @@ class GovukBoundField(forms.BoundField):
         widget = self.field.widget
         widget_attrs = widget.attrs
         if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            return self._choices_group(isinstance(widget, forms.RadioSelect))
+            # CheckboxSelectMultiple is a subclass of RadioSelect: ask for it by name.
+            return self._choices_group(not isinstance(widget, forms.CheckboxSelectMultiple))
         if isinstance(widget, forms.CheckboxInput):
             inner = (
                 f'{self._errors()}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
@@ -273,6 +274,9 @@ class GovukFormMixin(_FormBase):
             widget = field.widget
             if isinstance(widget, GovukDateWidget | forms.HiddenInput):
                 continue
+            if isinstance(widget, forms.Textarea) and widget.attrs.get("cols") == "40":
+                # Django's default; a GOV.UK textarea's width comes from its class.
+                del widget.attrs["cols"]
             base = _base_class(widget)
             existing = widget.attrs.get("class", "")
             if base not in existing.split():

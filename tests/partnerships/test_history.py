@@ -360,13 +360,6 @@ def test_the_change_history_is_paginated(world, client_for, monkeypatch):
     assert "Page 2 of 2" in second.content.decode()
 
 
-def test_only_managers_see_the_change_history(world, client_for):
-    url = reverse("partnerships:history", kwargs={"partnership": world.home.slug})
-    assert client_for("officer").get(url).status_code == 403
-    assert client_for("pcc_reviewer").get(url).status_code == 403
-    assert client_for("other_partnership").get(url).status_code == 404
-
-
 def test_the_change_history_page_runs_the_same_queries_however_many_changes(
     world, client_for, django_assert_num_queries
 ):

@@ -4,11 +4,12 @@ Each app lists its routes in ``tests/<app>/routes.py`` as ``ROUTES``;
 ``tests/test_permission_matrix.py`` checks every entry and fails if a URL pattern of the
 project has no entry.
 
-One test per route: the world and every persona are built once, then ``check_route`` asks
-the URL as each persona in turn inside a savepoint that is rolled back afterwards. A route's
-``setup``, ``url`` and ``data`` are functions of the test world and run again for every
-persona inside that savepoint, so each persona starts from the same fresh objects and one
-persona's POST cannot change what the next one sees. Every mismatch is collected, so a
+One test per route: the world and every persona are built once, the route's ``setup``
+builds the objects its URL points at once, then ``check_route`` asks the URL as each
+persona in turn inside a savepoint that is rolled back afterwards. ``url`` and ``data``
+run again for every persona inside that savepoint, so each persona starts from the objects
+as the setup left them and one persona's POST cannot change what the next one sees; the
+cache and the access cache are emptied between personas. Every mismatch is collected, so a
 failing route lists all the personas that answered wrongly, not just the first.
 """
 
@@ -100,9 +101,7 @@ def api_endpoint(
 
 
 def request(route: Route, world: World, client: Client) -> tuple[str, Any]:
-    """Run the route's setup, then ask its URL with ``client``: (url, response)."""
-    if route.setup:
-        route.setup(world)
+    """Ask the route's URL with ``client`` (the route's setup has run): (url, response)."""
     url = route.url(world)
     data = route.data(world) if route.data else {}
     if route.method == "GET":
@@ -152,25 +151,39 @@ def _restore(world: World, attributes: dict[str, Any]) -> None:
 def check_route(
     route: Route, world: World, client: Client, personas: tuple[str, ...] = PERSONAS
 ) -> list[str]:
-    """Ask ``route`` as every persona, each inside a rolled-back savepoint; return every
-    answer that differs from ``route.expect`` (an empty list when all agree)."""
+    """Ask ``route`` as every persona; return every answer that differs from
+    ``route.expect`` (an empty list when all agree).
+
+    The route's ``setup`` runs once, inside a savepoint; each persona's ``url``, ``data``
+    and request run inside a savepoint of their own, rolled back afterwards, so every
+    persona finds the objects exactly as the setup left them, whatever the one before
+    posted. Both savepoints are rolled back at the end: the world is as it was.
+    """
     # Every persona exists before the first savepoint, so none is rolled away.
     for persona in PERSONAS:
         world.person(persona)
-    attributes = dict(vars(world))
-    attributes["people"] = dict(world.people)
+    before_setup = dict(vars(world)) | {"people": dict(world.people)}
     problems = []
-    for persona in personas:
-        problem = None
-        with transaction.atomic():
-            try:
-                url, response = request(route, world, _sign_in(client, world, persona))
-                problem = problem_with(route, persona, url, response)
-            except Exception as exc:  # reported with the other mismatches, not raised
-                problem = f"{route.test_id} as {persona}: raised {type(exc).__name__}: {exc}"
-            transaction.set_rollback(True)
-        _restore(world, attributes)
-        if problem:
-            problems.append(problem)
+    with transaction.atomic():
+        try:
+            if route.setup:
+                route.setup(world)
+        except Exception as exc:
+            problems.append(f"{route.test_id}: setup raised {type(exc).__name__}: {exc}")
+        after_setup = dict(vars(world)) | {"people": dict(world.people)}
+        for persona in personas if not problems else ():
+            problem = None
+            with transaction.atomic():
+                try:
+                    url, response = request(route, world, _sign_in(client, world, persona))
+                    problem = problem_with(route, persona, url, response)
+                except Exception as exc:  # reported with the other mismatches, not raised
+                    problem = f"{route.test_id} as {persona}: raised {type(exc).__name__}: {exc}"
+                transaction.set_rollback(True)
+            _restore(world, after_setup)
+            if problem:
+                problems.append(problem)
+        transaction.set_rollback(True)
+    _restore(world, before_setup)
     client.logout()
     return problems

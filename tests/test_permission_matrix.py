@@ -115,25 +115,54 @@ def test_an_anonymous_redirect_that_is_not_to_sign_in_is_reported():
     )
 
 
-def test_each_persona_starts_from_the_same_world(world, client):
-    """Setup runs again for every persona inside a savepoint that is rolled back: a row
-    with a unique slug made by each setup would clash if one persona's rows survived."""
+def test_each_persona_starts_from_what_the_setup_built(world, client):
+    """The setup runs once; what one persona's request writes is rolled back before the
+    next: a row with a unique slug made for each persona would clash if it survived."""
     seen = []
 
     def setup(w):
-        seen.append(ForceArea.objects.filter(slug="made-per-persona").count())
-        ForceAreaFactory(slug="made-per-persona")
+        ForceAreaFactory(slug="made-by-setup")
         w.extra = "set by setup"
 
     def url(w):
         assert w.extra == "set by setup"
+        seen.append(ForceArea.objects.filter(slug__startswith="made-").count())
+        ForceAreaFactory(slug="made-per-persona")  # as a POST would write
         return reverse("partnerships:detail", kwargs={"partnership": w.home.slug})
 
     route = Route("partnerships:detail", url, partnership_page(HOME_MEMBERS), setup=setup)
     assert check_route(route, world, client) == []
-    assert seen == [0] * len(PERSONAS)
-    assert not ForceArea.objects.filter(slug="made-per-persona").exists()
+    assert seen == [1] * len(PERSONAS)  # the setup's row, never an earlier persona's
+    assert not ForceArea.objects.filter(slug__startswith="made-").exists()
     assert not hasattr(world, "extra")
+
+
+def test_a_post_by_one_persona_is_not_seen_by_the_next(world, client):
+    """The real "start a return" route: each contributor starts the 2013 Q1 return, which
+    can only succeed (302) if the previous persona's return was rolled back."""
+    start = _route("performance:return_start", "POST")
+    assert [p for p, status in start.expect.items() if status == 302] == [
+        "anonymous",
+        "officer",
+        "manager",
+        "site_admin",
+    ]
+    assert check_route(start, world, client) == []
+
+
+def test_a_setup_that_fails_is_reported(world, client):
+    def setup(w):
+        raise RuntimeError("cannot build")
+
+    route = Route(
+        "partnerships:detail",
+        lambda w: reverse("partnerships:detail", kwargs={"partnership": w.home.slug}),
+        partnership_page(HOME_MEMBERS),
+        setup=setup,
+    )
+    assert check_route(route, world, client) == [
+        "GET partnerships:detail: setup raised RuntimeError: cannot build"
+    ]
 
 
 def test_an_exception_is_reported_and_the_other_personas_are_still_checked(world, client):

@@ -14,12 +14,21 @@ import os
 from dataclasses import dataclass, field
 from io import StringIO
 
+import hypothesis
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The ``celery_worker`` fixture: a real Celery worker for tests marked ``worker``.
 pytest_plugins = ("tests.worker",)
+
+# No timed checks: the machine running the suite is shared and noisy (and under
+# pytest-xdist two workers share it), so Hypothesis's per-example deadline and its
+# "input generation is slow" health check would fail tests for reasons not in the code.
+hypothesis.settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("portal")
 
 from accounts.roles import Role  # noqa: E402
 from tests.accounts.factories import UserFactory  # noqa: E402

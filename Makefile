@@ -10,8 +10,10 @@ export DJANGO_ALLOW_ASYNC_UNSAFE := true
 # The test suite runs against PostgreSQL and Redis; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist workers for `make test` (auto: one per CPU). TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= auto
 
-.PHONY: help install demo serve test lint fmt build-frontend migrate seed worker clean
+.PHONY: help install demo serve test lint typecheck fmt build-frontend migrate seed worker clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,11 +62,15 @@ test: install ## Run the whole test suite against PostgreSQL and Redis, with Chr
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) manage.py makemigrations --check --dry-run --settings=csp_portal.settings.test
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(VENV)/bin/pytest $(PYTEST_ARGS)
+		$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-lint: install ## Check the code with ruff
+lint: install typecheck ## Check the code with ruff and mypy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: install ## Check the types with mypy and django-stubs (settings: csp_portal.settings.test)
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(VENV)/bin/mypy
 
 fmt: install ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .

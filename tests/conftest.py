@@ -9,15 +9,26 @@ partnership ``away`` in force area ``other_area``. Personas hold their role in `
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
+from io import StringIO
 
+import hypothesis
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # The ``celery_worker`` fixture: a real Celery worker for tests marked ``worker``.
 pytest_plugins = ("tests.worker",)
+
+# No timed checks: the machine running the suite is shared and noisy (and under
+# pytest-xdist two workers share it), so Hypothesis's per-example deadline and its
+# "input generation is slow" health check would fail tests for reasons not in the code.
+hypothesis.settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("portal")
 
 from accounts.roles import Role  # noqa: E402
 from tests.accounts.factories import UserFactory  # noqa: E402
@@ -124,3 +135,56 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# The demo data -------------------------------------------------------------------------------
+
+# seed_demo places some returns relative to the day it runs, so it always runs on this day.
+DEMO_DAY = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+
+
+def seed_demo(**options) -> str:
+    """Run ``manage.py seed_demo --force`` on ``DEMO_DAY``; its output."""
+    import time_machine
+    from django.core.management import call_command
+
+    out = StringIO()
+    with time_machine.travel(DEMO_DAY, tick=False):
+        call_command("seed_demo", "--force", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for a test class (seeding takes a few seconds) and
+    rolled back when the class ends. Each test still runs in its own transaction inside."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            seed_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that share something expensive run on one pytest-xdist worker
+    (``--dist loadgroup``; without xdist the groups mean nothing):
+
+    - a class sharing one load of the demo data (``seeded``) loads it once, not per worker;
+    - the browser tests share one Chromium and one live server, and run one after another
+      while the other worker gets on with the rest;
+    - the tests with a real Celery worker run one at a time, as their workers all consume
+      the shared ``celery`` queue in one Redis database.
+    """
+    for item in items:
+        if "seeded" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(f"seeded:{item.module.__name__}"))
+        elif item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("worker"):
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))

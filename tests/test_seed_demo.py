@@ -1,7 +1,7 @@
 """manage.py seed_demo and demo_logins, and the integrity of the reference and demo fixtures.
 
 Seeding takes a second or two, so the tests that only read the seeded data share one
-load (``seeded``, class-scoped), rolled back when the class ends.
+load (``seeded`` in tests/conftest.py, class-scoped), rolled back when the class ends.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.urls import reverse
 
 from accounts.models import RoleGrant, User
@@ -42,23 +41,10 @@ def _read(path: str):
 
 
 def _seed(**kwargs) -> str:
+    # Today, not the fixture's frozen day: a second run must show in the change times.
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out, **kwargs)
     return out.getvalue()
-
-
-@pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for a test class and rolled back after it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            _seed()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def _snapshot() -> dict[str, object]:

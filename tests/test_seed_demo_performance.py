@@ -16,7 +16,6 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
@@ -37,31 +36,16 @@ from performance.models import (
 from performance.periods import period_containing
 from performance.rag import calculate_rag, suggest_overall
 from priorities.models import Action, Measure, MeasureTarget, Plan
+from tests.conftest import DEMO_DAY, seed_demo
 from tests.test_seed_demo import FIXTURES, _read
 
 TODAY = dt.date(2026, 11, 22)
-NOON = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+NOON = DEMO_DAY
 Status = PerformanceReturn.Status
 
 
 def _seed() -> str:
-    out = StringIO()
-    with time_machine.travel(NOON, tick=False):
-        call_command("seed_demo", "--force", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="class")
-def seeded_on_a_known_day(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            _seed()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    return seed_demo()
 
 
 def _norfolk_plan() -> Plan:
@@ -117,7 +101,7 @@ def _state_snapshot() -> dict[str, object]:
     return tables
 
 
-@pytest.mark.usefixtures("seeded_on_a_known_day")
+@pytest.mark.usefixtures("seeded")
 class TestTheDemoPlansAndReturns:
     # --- Norfolk's plan -------------------------------------------------------------
 

@@ -204,8 +204,7 @@ def line_chart(
         for index, value in enumerate(line.values):
             if value is None:
                 continue
-            x, y = x_at(index), y_at(float(value))
-            parts.append(_marker(line, x, y))
+            parts.append(_marker(line, x_at(index), y_at(float(value))))
 
     # The legend, in words.
     legend_x = left

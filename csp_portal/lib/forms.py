@@ -10,7 +10,7 @@ same without per-form markup.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -72,7 +72,7 @@ def _input(widget: dict[str, Any]) -> str:
 
 
 def _render_widget_fast(
-    widget: forms.Widget, name: str, value: Any, attrs: dict
+    widget: forms.Widget, name: str, value: Any, attrs: dict[str, Any]
 ) -> SafeString | None:
     """The HTML Django's own widget templates would give, built in Python.
 
@@ -114,7 +114,12 @@ class GovukBoundField(forms.BoundField):
     """Renders GOV.UK form groups and the common widgets in Python (same markup as
     templates/components/forms/field.html, which remains for the rarer widgets)."""
 
-    def as_widget(self, widget=None, attrs=None, only_initial=False):
+    def as_widget(
+        self,
+        widget: forms.Widget | None = None,
+        attrs: dict[str, Any] | None = None,
+        only_initial: bool = False,
+    ) -> SafeString:
         if widget is not None or only_initial:
             return super().as_widget(widget, attrs, only_initial)
         widget = self.field.widget
@@ -162,11 +167,12 @@ class GovukBoundField(forms.BoundField):
         error = " govuk-form-group--error" if self.errors else ""
         return mark_safe(f'<div class="govuk-form-group{error}">{inner}</div>')  # noqa: S308
 
-    def as_field_group(self):
+    def as_field_group(self) -> SafeString:
         widget = self.field.widget
         widget_attrs = widget.attrs
         if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            return self._choices_group(isinstance(widget, forms.RadioSelect))
+            # CheckboxSelectMultiple is a subclass of RadioSelect: ask for it by name.
+            return self._choices_group(not isinstance(widget, forms.CheckboxSelectMultiple))
         if isinstance(widget, forms.CheckboxInput):
             inner = (
                 f'{self._errors()}<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">'
@@ -185,7 +191,9 @@ class GovukBoundField(forms.BoundField):
             return self._character_count_group()
         label = self._label()
         described_by = self._described_by()
-        control = self.as_widget(attrs={"aria-describedby": described_by} if described_by else None)
+        control: str = self.as_widget(
+            attrs={"aria-describedby": described_by} if described_by else None
+        )
         prefix, suffix = widget_attrs.get("data-prefix"), widget_attrs.get("data-suffix")
         if prefix or suffix:
             control = (
@@ -284,7 +292,14 @@ class GovukBoundField(forms.BoundField):
         return self._group(inner)
 
 
-class GovukFormMixin:
+# For the type checker the mixin is a form (it is only ever mixed into one).
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GovukFormMixin(_FormBase):
     """Adds GOV.UK classes to widgets, and error classes once the form is validated."""
 
     bound_field_class = GovukBoundField
@@ -295,6 +310,9 @@ class GovukFormMixin:
             widget = field.widget
             if isinstance(widget, GovukDateWidget | forms.HiddenInput):
                 continue
+            if isinstance(widget, forms.Textarea) and widget.attrs.get("cols") == "40":
+                # Django's default; a GOV.UK textarea's width comes from its class.
+                del widget.attrs["cols"]
             base = _base_class(widget)
             existing = widget.attrs.get("class", "")
             if base not in existing.split():
@@ -331,9 +349,9 @@ class GovukDateWidget(forms.MultiWidget):
 
     template_name = "components/forms/date_widget.html"
 
-    def __init__(self, attrs: dict | None = None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         self.has_error = False
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(
                 attrs={
                     "inputmode": "numeric",
@@ -360,7 +378,7 @@ class GovukDateWidget(forms.MultiWidget):
             return [value.day, value.month, value.year]
         return [None, None, None]
 
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         for sub in context["widget"]["subwidgets"]:
             if self.has_error and "govuk-input--error" not in sub["attrs"]["class"]:

@@ -25,6 +25,9 @@ _MAX_TEXT = 300
 
 
 class HistoryExtras(models.Model):
+    # Set by django-simple-history on the historical model this is a base of.
+    history_type: str
+
     history_partnership_id = models.BigIntegerField(null=True, db_index=True)
     history_object_repr = models.CharField(max_length=255, default="")
     history_changes = models.JSONField(default=dict, blank=True)
@@ -37,29 +40,53 @@ def portal_history(**kwargs: Any) -> HistoricalRecords:
     return HistoricalRecords(bases=[HistoryExtras], **kwargs)
 
 
-def _display(field: models.Field, value: Any) -> str:
+def _related_name(
+    field: models.ForeignKey[Any, Any], value: Any, instance: models.Model | None
+) -> str:
+    # The object the saved instance points at is usually already loaded on it (it was
+    # passed to the constructor or a service), so naming it costs no query. Only a value
+    # that is not loaded (an old value being replaced) is looked up.
+    if instance is not None and field.is_cached(instance):
+        related = field.get_cached_value(instance)
+        if related is not None and related.pk == value:
+            return str(related)
+    related_model: Any = field.related_model
+    obj = related_model._base_manager.filter(pk=value).first()
+    return str(obj) if obj is not None else f"#{value} (deleted)"
+
+
+def _display(
+    field: models.Field[Any, Any], value: Any, instance: models.Model | None = None
+) -> str:
     if value is None or value == "":
         return ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
-        obj = field.related_model._base_manager.filter(pk=value).first()
-        return str(obj) if obj is not None else f"#{value} (deleted)"
+        return _related_name(field, value, instance)
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     text = str(value)
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
 
 
-def _changes(history_model: type[models.Model], history_instance: Any) -> dict[str, list[str]]:
-    instance_fields = history_model.tracked_fields
-    previous = (
-        history_model.objects.filter(id=history_instance.id)
-        .order_by("-history_date", "-history_id")
-        .first()
-    )
+def _changes(
+    history_model: Any, history_instance: Any, instance: models.Model
+) -> dict[str, list[str]]:
+    """Field label -> [before, after] for the fields this write changed.
+
+    Compares the ``attname`` values (``partnership_id``, not ``partnership``), so an
+    unchanged foreign key is never loaded; a new object has no earlier row to read.
+    """
+    previous = None
+    if history_instance.history_type != "+":
+        previous = (
+            history_model.objects.filter(id=history_instance.id)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
     changes: dict[str, list[str]] = {}
-    for field in instance_fields:
+    for field in history_model.tracked_fields:
         if field.name in ("id", "created_at", "updated_at", "code"):
             continue
         new = getattr(history_instance, field.attname)
@@ -69,7 +96,10 @@ def _changes(history_model: type[models.Model], history_instance: Any) -> dict[s
         if previous is None and new in (None, "", False):
             continue
         label = str(field.verbose_name)
-        changes[label[:1].upper() + label[1:]] = [_display(field, old), _display(field, new)]
+        changes[label[:1].upper() + label[1:]] = [
+            _display(field, old),
+            _display(field, new, instance),
+        ]
     return changes
 
 
@@ -83,7 +113,9 @@ def _safely(fn: Any, fallback: Any) -> Any:
 
 
 @receiver(pre_create_historical_record)
-def _fill_history_extras(sender, instance, history_instance, **kwargs) -> None:
+def _fill_history_extras(
+    sender: Any, instance: models.Model, history_instance: Any, **kwargs: Any
+) -> None:
     if not isinstance(history_instance, HistoryExtras):
         return
     partnership_id = getattr(instance, "history_partnership_id", None)
@@ -95,14 +127,14 @@ def _fill_history_extras(sender, instance, history_instance, **kwargs) -> None:
     if history_instance.history_type == "-":
         history_instance.history_changes = {}
     else:
-        history_instance.history_changes = _changes(sender, history_instance)
+        history_instance.history_changes = _changes(sender, history_instance, instance)
 
 
 def historical_models() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if issubclass(m, HistoryExtras)]
 
 
-def partnership_history(partnership_id: int) -> QuerySet:
+def partnership_history(partnership_id: int) -> QuerySet[Any, dict[str, Any]]:
     """Every recorded change to a partnership's objects, newest first, as dicts.
 
     One query: a UNION over the historical tables. Rows carry ``model`` (the app label
@@ -117,12 +149,13 @@ def partnership_history(partnership_id: int) -> QuerySet:
         "history_changes",
         "history_change_reason",
     )
-    querysets = []
-    for model in historical_models():
-        instance_model = model.instance_type
+    querysets: list[QuerySet[Any, dict[str, Any]]] = []
+    history_model: Any
+    for history_model in historical_models():
+        instance_model = history_model.instance_type
         label = f"{instance_model._meta.app_label}.{instance_model._meta.model_name}"
         querysets.append(
-            model.objects.filter(history_partnership_id=partnership_id)
+            history_model.objects.filter(history_partnership_id=partnership_id)
             .annotate(
                 model=Value(label, output_field=CharField()), user_name=F("history_user__name")
             )
@@ -132,4 +165,5 @@ def partnership_history(partnership_id: int) -> QuerySet:
             .order_by()
         )
     first, *rest = querysets
-    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+    union: QuerySet[Any, dict[str, Any]] = first.union(*rest, all=True)
+    return union.order_by("-history_date", "-history_id")

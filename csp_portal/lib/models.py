@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from csp_portal.lib.bounds import COMMENT_MAX_LENGTH, BoundedTextField
 class BaseModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Who made the change, for django-simple-history: services set it before save().
+    _history_user: Any
 
     class Meta:
         abstract = True

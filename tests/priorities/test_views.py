@@ -898,14 +898,6 @@ def test_plan_on_a_page_downloads_as_csv(world, client_for):
 # Who may see what ----------------------------------------------------------------------
 
 
-def test_it_denies_other_partnerships(world, client_for):
-    plan = adopted_plan(world.home)
-    for persona in ("other_partnership", "other_area_pcc"):
-        client = client_for(persona)
-        assert client.get(url("detail", world, code=plan.code)).status_code == 404
-        assert client.get(url("on_a_page_csv", world, code=plan.code)).status_code == 404
-
-
 def test_it_denies_read_only_members_the_draft(world, client_for, draft):
     for persona in ("scrutiny", "pcc_reviewer", "panel_member", "dhr_panel"):
         response = client_for(persona).get(url("detail", world, code=draft.code))

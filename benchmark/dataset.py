@@ -10,6 +10,7 @@ awaiting sign-off and approved ones.
 
 Rows are written with bulk_create for speed, so the synthetic rows have no change
 history; people and their roles go through accounts.services like everywhere else.
+(Over 450 lines: one builder, read top to bottom in the order it writes the tables.)
 Deterministic: the same seed gives the same data.
 """
 

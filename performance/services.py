@@ -5,6 +5,11 @@ locks the return row (select_for_update), checks its rule in performance.permiss
 the locked row, and records a ReturnEvent. Submitting stores a ReturnVersion
 snapshot. Saving a section uses its ``revision`` as an optimistic lock, so a second
 person saving from a stale page is refused instead of overwriting the first.
+
+Longer than the house's 450 lines on purpose: every write to a return (start, save, the
+four transitions, the upload) is here, so the locking and history rules that all of them
+share are read in one file; reading, checking and presenting live elsewhere (uploads.py,
+exports.py, selectors).
 """
 
 from __future__ import annotations

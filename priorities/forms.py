@@ -2,6 +2,10 @@
 
 Messages follow the GOV.UK error message patterns, and every form keeps what was typed
 when it is shown again with errors.
+
+Over 450 lines because it holds one form per plan page (plan, priority, measure with its
+targets, action, progress, refresh, confirmation) and the small parsers they share; each
+form is short, and splitting them would scatter those parsers.
 """
 
 from __future__ import annotations

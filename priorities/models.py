@@ -6,6 +6,9 @@ kept. Once adopted, a plan's structure (priorities, measures, targets, action wo
 is fixed; the progress of its actions (status, RAG, note) is kept up to date all year.
 Measures carry a ``lineage`` that survives the refresh, so a measure's quarterly values
 can be followed across plan versions.
+
+Over 450 lines because the plan's models (plan, its events, priority, measure, target,
+action) are one aggregate, kept together with their constraints and CONTENT_FIELDS.
 """
 
 from __future__ import annotations

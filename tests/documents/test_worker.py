@@ -9,6 +9,7 @@ import time
 import pytest
 
 from csp_portal.celery import app
+from csp_portal.lib.outbox import OutboxMessage
 from documents.models import GeneratedDocument
 from documents.services import document_request
 from documents.tasks import document_render_task
@@ -41,22 +42,23 @@ def test_a_real_worker_renders_a_requested_document(
     settings.CELERY_TASK_ALWAYS_EAGER = False
     sent = []
 
-    def delay_on_the_workers_own_queue(*args):
-        # The service enqueues with .delay() after its commit; the test sends the same
-        # message to this worker's own queue (another test session may share the broker).
-        with app.connection_for_write(celery_worker.broker_url) as connection:
-            sent.append(
-                document_render_task.apply_async(
-                    args, queue=celery_worker.queue, connection=connection
-                )
-            )
+    publish = document_render_task.apply_async
 
-    monkeypatch.setattr(document_render_task, "delay", delay_on_the_workers_own_queue)
+    def publish_on_the_workers_own_queue(args=None, kwargs=None, **options):
+        # The service enqueues through the outbox, which publishes after the commit; the
+        # test sends that message to this worker's own queue (another test session may
+        # share the broker), with the outbox's own options (its row id in the headers).
+        with app.connection_for_write(celery_worker.broker_url) as connection:
+            options.update(queue=celery_worker.queue, connection=connection)
+            sent.append(publish(args, kwargs, **options))
+
+    monkeypatch.setattr(document_render_task, "apply_async", publish_on_the_workers_own_queue)
 
     document = document_request(
         subject=world.home, partnership=world.home, kind="test_note", by=world.person("officer")
     )
-    assert len(sent) == 1  # enqueued once the request committed
+    assert len(sent) == 1  # published through the outbox once the request committed
+    assert OutboxMessage.objects.get(task_name=document_render_task.name).sent_at is not None
 
     document = wait_until_finished(document)
 

@@ -305,7 +305,7 @@ def parse_uuid_or_404(value: Any) -> uuid.UUID:
 def slug_parameter(request: Any, name: str) -> str | None:
     """A slug from the query string, or None if not given; 400 if it cannot be a slug
     (an empty one included: the schema's pattern says what is accepted)."""
-    value = request.query_params.get(name)
+    value: str | None = request.query_params.get(name)
     if value is None:
         return None
     if not re.search(SLUG_REGEX, value):  # as JSON Schema's pattern matches

@@ -151,14 +151,21 @@ class Workflow:
     def _label(self) -> str:
         return f"{self.model._meta.label} workflow"
 
-    def _field(self, name: str, model: type[models.Model] | None = None) -> models.Field:
+    def _field(self, name: str, model: type[models.Model] | None = None) -> models.Field[Any, Any]:
         model = model or self.model
         try:
-            return model._meta.get_field(name)
+            found = model._meta.get_field(name)
         except FieldDoesNotExist as exc:
             raise ImproperlyConfigured(
                 f"{self._label}: {model._meta.label} has no field {name!r}"
             ) from exc
+        if not isinstance(found, models.Field):
+            # A reverse relation (get_field finds those too): the table names the model's
+            # own fields only.
+            raise ImproperlyConfigured(
+                f"{self._label}: {model._meta.label}.{name} is a reverse relation, not a field"
+            )
+        return found
 
     def _check(self) -> None:
         if not issubclass(self.event_model, WorkflowEvent):
@@ -211,7 +218,8 @@ class Workflow:
             raise ImproperlyConfigured(f"{self._label} has no transition {name!r}") from exc
 
     def state_label(self, state: str) -> str:
-        return str(dict(self._field(self.state_field).choices).get(state, state))
+        # _check made sure the state field has choices.
+        return str(dict(self._field(self.state_field).choices or ()).get(state, state))
 
     def decide(self, name: str, obj: Any, by: Any) -> Decision:
         """May ``by`` make this transition on ``obj`` as it is now? With the reason if not."""

@@ -25,7 +25,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -49,6 +49,9 @@ from rest_framework.response import Response
 
 from csp_portal.lib.access import access_for
 from csp_portal.lib.decisions import Decision
+
+if TYPE_CHECKING:  # the stubs' name for what APIView.permission_classes holds
+    from rest_framework.permissions import _PermissionClass
 
 logger = logging.getLogger(__name__)
 
@@ -320,7 +323,9 @@ class CapabilityViewSetMixin:
     of another partnership is a 404 from the permission class, not a silent miss), then
     ``check_object_permissions``."""
 
-    permission_classes = [CapabilityPermission]
+    # Declared exactly as APIView declares it (an attribute that can be reassigned must
+    # have the same type in both bases of a view set).
+    permission_classes: Sequence[_PermissionClass] = [CapabilityPermission]
     # Any path segment reaches the view, so a malformed id is DRF's JSON 404, not the
     # site's HTML one; the schema gives the id's pattern.
     lookup_value_regex = "[^/]+"

@@ -55,7 +55,7 @@ class BoundedTextField(models.TextField):  # type: ignore[type-arg]
         self.validators.append(validators.MaxLengthValidator(max_length))
 
 
-def length_checks(prefix: str, **limits: int) -> list[models.CheckConstraint]:
+def length_checks(prefix: str, **limits: int) -> list[models.BaseConstraint]:
     """CHECK constraints keeping each named column within its limit, for a model's
     ``Meta.constraints``: ``*length_checks("performance_section", summary=NARRATIVE_MAX_LENGTH)``.
     Pass the constant the field uses (tests/hardening/test_bounds.py checks they agree)."""

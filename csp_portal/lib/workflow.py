@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
@@ -58,6 +58,9 @@ from django.utils.translation import gettext as _
 
 from csp_portal.lib.decisions import Decision
 from csp_portal.lib.models import WorkflowEvent
+
+if TYPE_CHECKING:  # a development dependency: only for the annotations
+    from django_stubs_ext import StrOrPromise
 
 Rule = Callable[[Any, Any], Decision]
 
@@ -102,8 +105,9 @@ class Transition:
     clear: tuple[str, ...] = ()
     # A foreign key of the object set to the event this transition records.
     event_link: str = ""
-    # If set, a comment is required, and this is the message when there is none.
-    comment: str = ""
+    # If set, a comment is required, and this is the message when there is none (a lazy
+    # translation, as it is shown in the language of the request).
+    comment: StrOrPromise = ""
     validate: Hook | None = None
     effect: Hook | None = None
 

@@ -146,12 +146,16 @@ class JSONRenderer(renderers.JSONRenderer):
     """DRF's JSON renderer; text UTF-8 cannot carry (a lone surrogate from anywhere) is
     replaced by U+FFFD instead of failing the response."""
 
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
         try:
-            return super().render(data, accepted_media_type, renderer_context)
+            # The stubs declare BaseRenderer.render's answer as Any; JSONRenderer's is bytes.
+            rendered: bytes = super().render(data, accepted_media_type, renderer_context)
         except UnicodeEncodeError:
             text = json.dumps(data, cls=self.encoder_class, ensure_ascii=False)
             return _SURROGATE.sub("\ufffd", text).encode()
+        return rendered
 
 
 # Errors ---------------------------------------------------------------------------------
@@ -335,7 +339,7 @@ class CapabilityViewSetMixin:
     def access_subject(self, obj: Any) -> Any:
         return obj
 
-    def lookup_queryset(self) -> QuerySet:
+    def lookup_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
 
     def get_object(self) -> Any:

@@ -24,8 +24,13 @@ class PrivateFileSystemStorage(FileSystemStorage):
     The folder follows MEDIA_ROOT (read when first used, and again if the setting
     changes, as FileSystemStorage does), so a test's own media root holds its files."""
 
+    # FileSystemStorage.__init__'s ``location``; django-stubs leave it out.
+    _location: str | None
+
     def _clear_cached_properties(self, setting: str, **kwargs: object) -> None:
-        super()._clear_cached_properties(setting, **kwargs)
+        # Django calls this on every setting_changed; django-stubs type ``setting`` as only
+        # the four names the base class acts on.
+        super()._clear_cached_properties(setting, **kwargs)  # type: ignore[arg-type]
         if setting == "DOCUMENTS_ROOT":
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)

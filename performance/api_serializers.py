@@ -3,7 +3,7 @@ and the schema's one "Rag" component. The viewset is in performance/api.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -20,6 +20,9 @@ from csp_portal.lib.api import (
 from performance import api_examples as examples
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection
 from priorities.models import Measure
+
+if TYPE_CHECKING:
+    from partnerships.models import Partnership
 
 # Serializers ------------------------------------------------------------------------
 
@@ -163,7 +166,9 @@ class ReturnSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:return-detail", lookup_field="code", read_only=True
     )
-    partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    partnership: serializers.SlugRelatedField[Partnership] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     partnership_name = serializers.CharField(source="partnership.name", read_only=True)
     period = serializers.CharField(
         source="period.slug", read_only=True, help_text="The quarter, for example 2013-q2."

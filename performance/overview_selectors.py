@@ -167,7 +167,7 @@ def overview_for(
         ):
             ret.period = reporting_period
             returns[ret.partnership_id] = ret
-        for row in (
+        for section in (
             ReturnSection.objects.filter(
                 performance_return__period=reporting_period,
                 performance_return__partnership__force_area=force_area,
@@ -182,12 +182,12 @@ def overview_for(
                 "suggested_rag",
             )
         ):
-            sections[row["performance_return__partnership_id"]].append(
+            sections[section["performance_return__partnership_id"]].append(
                 OverviewPriority(
-                    code=row["priority__code"],
-                    title=row["priority__title"],
-                    assessed=row["assessed_rag"],
-                    suggested=row["suggested_rag"],
+                    code=section["priority__code"],
+                    title=section["priority__title"],
+                    assessed=section["assessed_rag"],
+                    suggested=section["suggested_rag"],
                 )
             )
 
@@ -235,7 +235,9 @@ def overview_for(
     current = latest_ended_quarter(today)
     if current not in [parse_period(s) for s, _label in period_choices]:
         period_choices.append((period_slug(current), period_label(current)))
-    period_choices.sort(key=lambda choice: parse_period(choice[0]), reverse=True)
+    # Every slug here was made by period_slug from a valid quarter, so it parses; the
+    # fallback is for the type only.
+    period_choices.sort(key=lambda choice: parse_period(choice[0]) or (0, 0), reverse=True)
 
     return Overview(
         force_area=force_area,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,9 +50,17 @@ def _apply(obj: Any, data: dict[str, Any]) -> list[str]:
 
 # Plans ------------------------------------------------------------------------------
 
+
+def _attname(name: str) -> str:
+    field = Action._meta.get_field(name)
+    if not isinstance(field, models.Field):  # a reverse relation has no column to copy
+        raise ImproperlyConfigured(f"Action.CONTENT_FIELDS: {name!r} is not a field of Action")
+    return field.attname
+
+
 # What the yearly refresh copies from each action: its content, by attname (the lead's
 # id, so the organisation or board is not loaded for every action).
-_ACTION_COPIED = tuple(Action._meta.get_field(f).attname for f in Action.CONTENT_FIELDS)
+_ACTION_COPIED = tuple(_attname(f) for f in Action.CONTENT_FIELDS)
 
 
 @transaction.atomic

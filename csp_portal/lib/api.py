@@ -25,7 +25,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import (
     PermissionDenied,
@@ -49,6 +49,9 @@ from rest_framework.response import Response
 
 from csp_portal.lib.access import access_for
 from csp_portal.lib.decisions import Decision
+
+if TYPE_CHECKING:  # the stubs' name for what APIView.permission_classes holds
+    from rest_framework.permissions import _PermissionClass
 
 logger = logging.getLogger(__name__)
 
@@ -143,12 +146,16 @@ class JSONRenderer(renderers.JSONRenderer):
     """DRF's JSON renderer; text UTF-8 cannot carry (a lone surrogate from anywhere) is
     replaced by U+FFFD instead of failing the response."""
 
-    def render(self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None):
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
         try:
-            return super().render(data, accepted_media_type, renderer_context)
+            # The stubs declare BaseRenderer.render's answer as Any; JSONRenderer's is bytes.
+            rendered: bytes = super().render(data, accepted_media_type, renderer_context)
         except UnicodeEncodeError:
             text = json.dumps(data, cls=self.encoder_class, ensure_ascii=False)
             return _SURROGATE.sub("\ufffd", text).encode()
+        return rendered
 
 
 # Errors ---------------------------------------------------------------------------------
@@ -305,7 +312,7 @@ def parse_uuid_or_404(value: Any) -> uuid.UUID:
 def slug_parameter(request: Any, name: str) -> str | None:
     """A slug from the query string, or None if not given; 400 if it cannot be a slug
     (an empty one included: the schema's pattern says what is accepted)."""
-    value = request.query_params.get(name)
+    value: str | None = request.query_params.get(name)
     if value is None:
         return None
     if not re.search(SLUG_REGEX, value):  # as JSON Schema's pattern matches
@@ -320,7 +327,9 @@ class CapabilityViewSetMixin:
     of another partnership is a 404 from the permission class, not a silent miss), then
     ``check_object_permissions``."""
 
-    permission_classes = [CapabilityPermission]
+    # Declared exactly as APIView declares it (an attribute that can be reassigned must
+    # have the same type in both bases of a view set).
+    permission_classes: Sequence[_PermissionClass] = [CapabilityPermission]
     # Any path segment reaches the view, so a malformed id is DRF's JSON 404, not the
     # site's HTML one; the schema gives the id's pattern.
     lookup_value_regex = "[^/]+"
@@ -330,7 +339,7 @@ class CapabilityViewSetMixin:
     def access_subject(self, obj: Any) -> Any:
         return obj
 
-    def lookup_queryset(self) -> QuerySet:
+    def lookup_queryset(self) -> QuerySet[Any]:
         raise NotImplementedError
 
     def get_object(self) -> Any:

@@ -98,14 +98,17 @@ class AutoSchema(SpectacularAutoSchema):
             responses[ok]["links"] = links
         return responses
 
-    def _map_serializer(self, serializer: Any, direction: Any, bypass_extensions: bool = False):
-        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+    def _map_serializer(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        # drf-spectacular has no type information: its answers are Any.
+        schema: dict[str, Any] = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(serializer, ClosedSerializerMixin):
             schema["additionalProperties"] = False
         return schema
 
     def _resolve_path_parameters(self, variables: Any) -> list[dict[str, Any]]:
-        parameters = super()._resolve_path_parameters(variables)
+        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)
         # The URLs let any segment through (so a malformed id is a JSON 404 from the
         # view); every id in them is a UUID, and that is what the schema promises.
         every_id_a_uuid = isinstance(self.view, CapabilityViewSetMixin)

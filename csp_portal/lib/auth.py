@@ -37,7 +37,7 @@ def axes_username(request: Any, credentials: dict[str, Any] | None = None) -> st
     return username.strip().lower() if username else None
 
 
-def client_ip_address(request) -> str | None:
+def client_ip_address(request: HttpRequest) -> str | None:
     """The address a request came from, as django-axes counts sign-in failures.
 
     With CSP_TRUSTED_PROXY_COUNT = n > 0 the portal sits behind n proxies, each of which
@@ -47,7 +47,7 @@ def client_ip_address(request) -> str | None:
     the proxies (or was mangled), and counts against the address that sent it, as does
     every request when n is 0.
     """
-    remote = request.META.get("REMOTE_ADDR")
+    remote: str | None = request.META.get("REMOTE_ADDR")
     count = settings.CSP_TRUSTED_PROXY_COUNT
     if count <= 0:
         return remote

@@ -40,17 +40,22 @@ COMMENT_MAX_LENGTH = 5_000
 NOTE_MAX_LENGTH = 500
 
 
-class BoundedTextField(models.TextField):
+# django-stubs make Field generic (the types set and read); Django's class cannot be
+# subscripted at run time, and the plugin takes the types from TextField's declarations.
+class BoundedTextField(models.TextField):  # type: ignore[type-arg]
     """A TextField whose ``max_length`` is also checked by ``full_clean`` and services
     that validate (Django's TextField keeps ``max_length`` for forms only). The database
     keeps it through ``length_checks`` in the model's Meta."""
 
     def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
-        super().__init__(*args, max_length=max_length, **kwargs)
+        # Passed in ``kwargs``, not as its own keyword: mypy counts ``*args`` as possibly
+        # filling every positional parameter, max_length (the fourth) among them.
+        kwargs["max_length"] = max_length
+        super().__init__(*args, **kwargs)
         self.validators.append(validators.MaxLengthValidator(max_length))
 
 
-def length_checks(prefix: str, **limits: int) -> list[models.CheckConstraint]:
+def length_checks(prefix: str, **limits: int) -> list[models.BaseConstraint]:
     """CHECK constraints keeping each named column within its limit, for a model's
     ``Meta.constraints``: ``*length_checks("performance_section", summary=NARRATIVE_MAX_LENGTH)``.
     Pass the constant the field uses (tests/hardening/test_bounds.py checks they agree)."""

@@ -29,16 +29,21 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+from redis.client import Redis
+from redis.connection import ConnectionPool
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# What Django's Redis client takes as a key (django-stubs' private ``_Key``).
+RedisKey = str | bytes | memoryview
 
 # While Redis is unreachable, at most one log line per this many seconds.
 LOG_INTERVAL_SECONDS = 60.0
@@ -144,12 +149,23 @@ class _ServerState:
 class SharedRedisCacheClient(RedisCacheClient):
     """Django's client, keeping one ``redis.Redis`` per server instead of a new one per call."""
 
+    # Set by ``RedisCacheClient.__init__``; django-stubs leave its private parts out.
+    _servers: list[str]
+    _pools: dict[int, ConnectionPool]
+    _pool_class: type[ConnectionPool]
+    _pool_options: dict[str, Any]
+    _client: type[Redis]
+
+    if TYPE_CHECKING:  # declared only: at run time the inherited method is the one used
+
+        def _get_connection_pool_index(self, write: bool) -> int: ...
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
+        self._clients: dict[int, Redis] = {}
         self._lock = threading.Lock()
 
-    def get_client(self, key: str | None = None, *, write: bool = False) -> Any:
+    def get_client(self, key: RedisKey | None = None, *, write: bool = False) -> Redis:
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
@@ -171,7 +187,9 @@ _clients: dict[str, SharedRedisCacheClient] = {}
 _states: dict[str, _ServerState] = {}
 
 
-def _shared(servers: list[str], options: dict[str, Any], retry_after: float) -> tuple:
+def _shared(
+    servers: list[str], options: dict[str, Any], retry_after: float
+) -> tuple[SharedRedisCacheClient, _ServerState]:
     key = repr((servers, sorted(options.items())))
     with _registry_lock:
         if key not in _clients:
@@ -199,6 +217,10 @@ class DegradingRedisCache(RedisCache):
     to leave Redis alone after a failure.
     """
 
+    # Set by ``RedisCache.__init__``; django-stubs leave its private parts out.
+    _servers: list[str]
+    _options: dict[str, Any]
+
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         options = dict(params.get("OPTIONS", {}))
         self._retry_after = float(options.pop("RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS))
@@ -211,7 +233,7 @@ class DegradingRedisCache(RedisCache):
         return _shared(list(self._servers), self._options, self._retry_after)
 
     @property
-    def _cache(self) -> SharedRedisCacheClient:  # type: ignore[override]
+    def _cache(self) -> SharedRedisCacheClient:
         return self._shared_parts[0]
 
     @property
@@ -273,8 +295,11 @@ class DegradingRedisCache(RedisCache):
         return self._call(lambda: self._cache.delete(key), False, writes=[key])
 
     def get_many(self, keys: Iterable[Any], version: Any = None) -> dict[Any, Any]:
-        key_map = {self.make_and_validate_key(key, version=version): key for key in keys}
-        found = self._call(lambda: self._cache.get_many(key_map.keys()), {})
+        key_map: dict[RedisKey, Any] = {
+            self.make_and_validate_key(key, version=version): key for key in keys
+        }
+        none_found: dict[RedisKey, Any] = {}
+        found = self._call(lambda: self._cache.get_many(key_map.keys()), none_found)
         return {key_map[k]: v for k, v in found.items()}
 
     def has_key(self, key: Any, version: Any = None) -> bool:
@@ -288,6 +313,8 @@ class DegradingRedisCache(RedisCache):
         if value is missing:
             # What the cache contract says of a key it does not hold.
             raise ValueError(f"Key '{key}' not found.")
+        # Not ``missing``, so what Redis's INCR answered, an int; mypy sees the join of
+        # the two, ``object``.
         return value  # type: ignore[return-value]
 
     def set_many(
@@ -299,7 +326,9 @@ class DegradingRedisCache(RedisCache):
         timeout = self.get_backend_timeout(timeout)
 
         def set_all() -> list[Any]:
-            self._cache.set_many(safe, timeout)
+            # A dict[str, Any] is a Mapping[RedisKey, Any] in fact, but not to mypy: the
+            # stubs' Mapping is invariant in its key type.
+            self._cache.set_many(cast("dict[RedisKey, Any]", safe), timeout)
             return []
 
         # The contract: the keys that were not stored.
@@ -310,5 +339,7 @@ class DegradingRedisCache(RedisCache):
         if safe:
             self._call(lambda: self._cache.delete_many(safe), None, writes=safe)
 
-    def clear(self) -> bool:
+    # Django's RedisCache.clear returns flushdb's answer, a bool; django-stubs declare
+    # BaseCache.clear as returning None.
+    def clear(self) -> bool:  # type: ignore[override]
         return self._call(lambda: self._cache.clear(), False)

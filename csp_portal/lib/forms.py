@@ -187,8 +187,9 @@ class GovukBoundField(forms.BoundField):
             return self._group(inner)
         if isinstance(widget, forms.MultiWidget | forms.FileInput):
             return super().as_field_group()
-        if isinstance(widget, forms.Textarea) and getattr(self.field, "max_length", None):
-            return self._character_count_group()
+        limit: int | None = getattr(self.field, "max_length", None)
+        if isinstance(widget, forms.Textarea) and limit:
+            return self._character_count_group(limit)
         label = self._label()
         described_by = self._described_by()
         control: str = self.as_widget(
@@ -226,7 +227,7 @@ class GovukBoundField(forms.BoundField):
             self.label,
         )
 
-    def _character_count_group(self) -> SafeString:
+    def _character_count_group(self, limit: int) -> SafeString:
         """The GOV.UK character count: a textarea that says how much may be typed.
 
         Without JavaScript the limit is stated under the box and the server's error is
@@ -234,7 +235,6 @@ class GovukBoundField(forms.BoundField):
         gets no ``maxlength`` attribute (GOV.UK's advice: a browser would silently cut
         pasted text short), so what was typed is always sent, and kept if refused.
         """
-        limit = self.field.max_length
         info_id = f"{self.auto_id}-info"
         described_by = " ".join(filter(None, [info_id, self._described_by()]))
         classes = (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -19,11 +21,11 @@ class Check:
     detail: str
     milliseconds: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _timed(name: str, fn) -> Check:
+def _timed(name: str, fn: Callable[[], tuple[bool, str]]) -> Check:
     start = time.monotonic()
     try:
         ok, detail = fn()

@@ -76,7 +76,8 @@ def html_to_pdf(html: str, *, base_url: str | None = None, **options: Any) -> by
     Relative URLs resolve against the static URL, as they would on a page."""
     base_url = base_url or "file://" + _static_url()
     document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(timeout=5))
-    return document.write_pdf(**options)
+    pdf: bytes = document.write_pdf(**options)  # WeasyPrint has no type information
+    return pdf
 
 
 def render_pdf(template_name: str, context: dict[str, Any] | None = None, **options: Any) -> bytes:

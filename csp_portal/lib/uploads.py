@@ -46,6 +46,10 @@ class Kind(Enum):
     """A kind of file an upload may be; the value is (extension, other extensions,
     how to name it in a sentence, the short name used in lists)."""
 
+    # What ``value`` holds, declared for mypy, which types ``self.value`` as Any; the
+    # properties read ``_value_``, which ``value`` returns.
+    _value_: tuple[str, tuple[str, ...], str, str]
+
     XLSX = ("xlsx", (), "an XLSX spreadsheet", "an XLSX")
     CSV = ("csv", (), "a CSV file", "a CSV")
     DOCX = ("docx", (), "a Word document (DOCX)", "a DOCX")
@@ -57,19 +61,19 @@ class Kind(Enum):
 
     @property
     def extension(self) -> str:
-        return self.value[0]
+        return self._value_[0]
 
     @property
     def extensions(self) -> tuple[str, ...]:
-        return (self.value[0], *self.value[1])
+        return (self._value_[0], *self._value_[1])
 
     @property
     def label(self) -> str:
-        return self.value[2]
+        return self._value_[2]
 
     @property
     def short(self) -> str:
-        return self.value[3]
+        return self._value_[3]
 
 
 _BY_EXTENSION = {ext: kind for kind in Kind for ext in kind.extensions}

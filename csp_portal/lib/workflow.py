@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
@@ -58,6 +58,9 @@ from django.utils.translation import gettext as _
 
 from csp_portal.lib.decisions import Decision
 from csp_portal.lib.models import WorkflowEvent
+
+if TYPE_CHECKING:  # a development dependency: only for the annotations
+    from django_stubs_ext import StrOrPromise
 
 Rule = Callable[[Any, Any], Decision]
 
@@ -102,8 +105,9 @@ class Transition:
     clear: tuple[str, ...] = ()
     # A foreign key of the object set to the event this transition records.
     event_link: str = ""
-    # If set, a comment is required, and this is the message when there is none.
-    comment: str = ""
+    # If set, a comment is required, and this is the message when there is none (a lazy
+    # translation, as it is shown in the language of the request).
+    comment: StrOrPromise = ""
     validate: Hook | None = None
     effect: Hook | None = None
 
@@ -151,14 +155,21 @@ class Workflow:
     def _label(self) -> str:
         return f"{self.model._meta.label} workflow"
 
-    def _field(self, name: str, model: type[models.Model] | None = None) -> models.Field:
+    def _field(self, name: str, model: type[models.Model] | None = None) -> models.Field[Any, Any]:
         model = model or self.model
         try:
-            return model._meta.get_field(name)
+            found = model._meta.get_field(name)
         except FieldDoesNotExist as exc:
             raise ImproperlyConfigured(
                 f"{self._label}: {model._meta.label} has no field {name!r}"
             ) from exc
+        if not isinstance(found, models.Field):
+            # A reverse relation (get_field finds those too): the table names the model's
+            # own fields only.
+            raise ImproperlyConfigured(
+                f"{self._label}: {model._meta.label}.{name} is a reverse relation, not a field"
+            )
+        return found
 
     def _check(self) -> None:
         if not issubclass(self.event_model, WorkflowEvent):
@@ -211,7 +222,8 @@ class Workflow:
             raise ImproperlyConfigured(f"{self._label} has no transition {name!r}") from exc
 
     def state_label(self, state: str) -> str:
-        return str(dict(self._field(self.state_field).choices).get(state, state))
+        # _check made sure the state field has choices.
+        return str(dict(self._field(self.state_field).choices or ()).get(state, state))
 
     def decide(self, name: str, obj: Any, by: Any) -> Decision:
         """May ``by`` make this transition on ``obj`` as it is now? With the reason if not."""

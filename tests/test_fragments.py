@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from csp_portal.lib import fragments
 
 
@@ -70,3 +72,19 @@ def test_a_newly_installed_project_app_changes_the_code_version(tmp_path, settin
         assert fragments.code_version() != first
     finally:
         fragments.code_version.cache_clear()
+
+
+def test_a_virtualenv_inside_the_project_folder_is_not_the_projects_code(settings):
+    """A fresh clone keeps its .venv inside the project's folder (as CI does): Django and
+    guardian there are installed packages, not apps of the project."""
+    import sys
+
+    import django
+    import guardian
+
+    settings.BASE_DIR = Path(sys.prefix).resolve().parent  # the folder holding the venv
+    assert not fragments.is_project_path(Path(django.__file__).parent)
+    assert not fragments.is_project_path(Path(guardian.__file__).parent)
+    names = {folder.name for folder in fragments.code_folders()}
+    assert "guardian" not in names
+    assert "django" not in names

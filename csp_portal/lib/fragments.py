@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import sys
+import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,17 +28,33 @@ TIMEOUT = 24 * 3600
 _SUFFIXES = (".py", ".html", ".txt")
 
 
+def _library_folders() -> list[Path]:
+    """Where installed packages live: the virtualenv (often ``.venv`` inside the project's
+    folder, as in a fresh clone) and its site-packages."""
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    places.update(sysconfig.get_paths()[name] for name in ("purelib", "platlib"))
+    return [Path(place).resolve() for place in places]
+
+
+def is_project_path(path: Path) -> bool:
+    """Whether ``path`` is the project's own code: inside BASE_DIR, and not an installed
+    package (a virtualenv inside the project's folder holds Django, not the project)."""
+    path = path.resolve()
+    return path.is_relative_to(Path(settings.BASE_DIR).resolve()) and not any(
+        path.is_relative_to(library) for library in _library_folders()
+    )
+
+
 def code_folders() -> list[Path]:
     """The folders whose code and templates build the pieces: every installed app that
     lies inside the project (BASE_DIR), whatever it is called, and the project's
     template folders. Read from INSTALLED_APPS, so a new app is covered the day it is
     installed. Third-party apps (outside BASE_DIR) are left out."""
-    root = Path(settings.BASE_DIR).resolve()
     folders = {Path(config.path).resolve() for config in apps.get_app_configs()}
     engines: list[dict[str, Any]] = settings.TEMPLATES
     for engine in engines:
         folders.update(Path(folder).resolve() for folder in engine.get("DIRS", ()))
-    inside = sorted(f for f in folders if f.is_relative_to(root))
+    inside = sorted(f for f in folders if is_project_path(f))
     # A folder inside another one listed is already covered.
     return [f for f in inside if not any(f != o and f.is_relative_to(o) for o in inside)]
 

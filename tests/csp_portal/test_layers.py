@@ -12,6 +12,8 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
+from csp_portal.lib.fragments import is_project_path
+
 LIB = Path(settings.BASE_DIR) / "csp_portal" / "lib"
 
 
@@ -23,7 +25,7 @@ def _project_packages() -> set[str]:
     names = {
         config.name.split(".")[0]
         for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(base)
+        if is_project_path(Path(config.path))
     }
     names |= {p.parent.name for p in base.glob("*/__init__.py")}
     return names

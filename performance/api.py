@@ -53,6 +53,7 @@ from performance.api_serializers import (
 from performance.models import MeasureValue, PerformanceReturn, ReturnSection
 from performance.periods import parse_period
 from performance.permissions import can_edit_return, can_view_return
+from performance.selectors import sections_with_values
 from performance.services import ConcurrentEditError, return_section_save
 from priorities.models import Measure
 
@@ -89,19 +90,7 @@ def _conflict(section: ReturnSection, errors: dict[str, Any]) -> Response:
 
 
 def _sections_prefetch() -> Prefetch:
-    return Prefetch(
-        "sections",
-        queryset=ReturnSection.objects.select_related("priority")
-        .prefetch_related(
-            Prefetch(
-                "values",
-                queryset=MeasureValue.objects.select_related("measure").order_by(
-                    "measure__order", "measure__code"
-                ),
-            )
-        )
-        .order_by("order"),
-    )
+    return Prefetch("sections", queryset=sections_with_values())
 
 
 # The quarters parse_period accepts, written exactly.

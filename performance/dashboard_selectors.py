@@ -22,7 +22,6 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from csp_portal.lib.access import access_for
@@ -30,6 +29,7 @@ from csp_portal.lib.numbers import format_number
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection, is_overdue
 from performance.periods import period_label, period_slug, quarters_ending
 from performance.presentation import NOT_STARTED, STATUSES, rag_tag, rag_words, return_status
+from performance.selectors import sections_with_values
 from priorities.models import Measure, MeasureTarget, financial_year_label
 
 if TYPE_CHECKING:
@@ -186,18 +186,7 @@ def _priorities(
     window_returns: dict[tuple[int, int], ReturnRef],
 ) -> list[PrioritySummary]:
 
-    sections = list(
-        chosen.sections.select_related("priority")
-        .prefetch_related(
-            Prefetch(
-                "values",
-                queryset=MeasureValue.objects.select_related("measure").order_by(
-                    "measure__order", "measure__code"
-                ),
-            )
-        )
-        .order_by("order")
-    )
+    sections = list(sections_with_values().filter(performance_return=chosen))
     values = [mv for s in sections for mv in s.values.all()]
     lineages = {mv.measure.lineage for mv in values}
 

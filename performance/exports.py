@@ -16,31 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
 from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from csp_portal.lib.spreadsheets import Sheet, csv_bytes, new_workbook, workbook_bytes, xlsx_bytes
-from performance.models import Direction, MeasureValue, PerformanceReturn, ReturnSection
+from performance.models import Direction, PerformanceReturn, ReturnSection
 from performance.overview_selectors import Overview
 from performance.presentation import STATUSES, rag_words
+from performance.selectors import sections_with_values
 
 
 def return_for_export(ret: PerformanceReturn) -> list[ReturnSection]:
     """The return's sections with their priorities, values and measures (three queries)."""
-    return list(
-        ret.sections.select_related("priority")
-        .prefetch_related(
-            Prefetch(
-                "values",
-                queryset=MeasureValue.objects.select_related("measure").order_by(
-                    "measure__order", "measure__code"
-                ),
-            )
-        )
-        .order_by("order")
-    )
+    return list(sections_with_values().filter(performance_return=ret))
 
 
 MEASURE_HEADINGS = [

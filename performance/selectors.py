@@ -134,6 +134,20 @@ def startable_periods(
     return periods
 
 
+def sections_with_values() -> QuerySet[ReturnSection]:
+    """Sections in order with their priority and their measure values (with measures) in
+    the measures' order: the shape the dashboard, the downloads, the upload and the API read
+    a return in (three queries, whatever the number of priorities and measures)."""
+    values = MeasureValue.objects.select_related("measure").order_by(
+        "measure__order", "measure__code"
+    )
+    return (
+        ReturnSection.objects.select_related("priority")
+        .prefetch_related(Prefetch("values", queryset=values))
+        .order_by("order")
+    )
+
+
 def return_sections(*, performance_return: PerformanceReturn) -> list[ReturnSection]:
     """Every section of a return, in order, with its priority and measure rows (3 queries
     at most, whatever the number of priorities and measures)."""

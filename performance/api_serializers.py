@@ -17,6 +17,7 @@ from csp_portal.lib.api import (
     StrictDecimalField,
     StrictIntegerField,
 )
+from csp_portal.lib.bounds import NOTE_MAX_LENGTH
 from performance import api_examples as examples
 from performance.models import MeasureValue, PerformanceReturn, Rag, ReturnSection
 from priorities.models import Measure
@@ -233,9 +234,9 @@ class MeasureValueUpdateSerializer(ClosedSerializerMixin, serializers.Serializer
     value = StrictDecimalField(allow_null=True, required=False)
     ytd_value = StrictDecimalField(allow_null=True, required=False)
     national_comparator = StrictDecimalField(allow_null=True, required=False)
-    note = StrictCharField(max_length=500, allow_blank=True, required=False)
+    note = StrictCharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False)
     no_data = StrictBooleanField(required=False)
-    no_data_reason = StrictCharField(max_length=500, allow_blank=True, required=False)
+    no_data_reason = StrictCharField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False)
     revision = StrictIntegerField(
         min_value=1,
         max_value=2**31 - 1,

@@ -263,7 +263,7 @@ _TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's, but a key that cannot be a token (DRF keys are 40 hex digits) is refused
-    before the database sees it (a NUL in it used to reach PostgreSQL and fail)."""
+    before the database is asked (a NUL never gets here: the request guard refuses it)."""
 
     def authenticate_credentials(self, key: str) -> Any:
         if not _TOKEN_KEY.fullmatch(key):
